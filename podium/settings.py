@@ -1,0 +1,136 @@
+"""podium's configuration: `config/podium.toml`, `config/sources.yaml`, `config/speakers.yaml`.
+
+The project root is the folder holding `config/`; `PODIUM_HOME` points elsewhere. Values in
+podium.toml are overridden by environment variables (`PODIUM_ARCHIVE`, `PODIUM_DATA`).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+SOURCE_KINDS = ("briefing", "statement", "news")
+
+
+class ConfigError(ValueError):
+    """A configuration file holds a value podium cannot use; the message names file, row and field."""
+
+
+def project_root() -> Path:
+    home = os.environ.get("PODIUM_HOME")
+    return Path(home).resolve() if home else Path(__file__).resolve().parents[1]
+
+
+def config_dir() -> Path:
+    return project_root() / "config"
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    name: str
+    country: str
+    institution: str
+    kind: str
+    language: str
+    start_urls: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    schedule: str = "nightly"
+    enabled: bool = True
+
+    @property
+    def base_url(self) -> str:
+        return self.start_urls[0] if self.start_urls else ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    archive_path: Path
+    data_dir: Path
+    timezone: str
+    user_agent: str
+    contact: str
+    max_pages: int
+    download_max_bytes: int
+    timeout_seconds: int
+    sources: tuple[Source, ...] = field(default=())
+
+    def source(self, key: str) -> Source:
+        for source in self.sources:
+            if source.key == key:
+                return source
+        known = ", ".join(s.key for s in self.sources)
+        raise ConfigError(f"unknown source {key!r}; configured sources: {known}")
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.data_dir / "staging"
+
+
+def _resolve(path: str) -> Path:
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else project_root() / candidate
+
+
+def load_settings() -> Settings:
+    path = config_dir() / "podium.toml"
+    with open(path, "rb") as handle:
+        raw = tomllib.load(handle)
+    crawl = raw.get("crawl", {})
+    archive = os.environ.get("PODIUM_ARCHIVE") or raw["archive"]["path"]
+    data_dir = os.environ.get("PODIUM_DATA") or raw["run"]["data_dir"]
+    return Settings(
+        archive_path=_resolve(archive),
+        data_dir=_resolve(data_dir),
+        timezone=raw["run"].get("timezone", "UTC"),
+        user_agent=crawl["user_agent"],
+        contact=crawl["contact"],
+        max_pages=int(crawl.get("max_pages", 2000)),
+        download_max_bytes=int(crawl.get("download_max_bytes", 10_000_000)),
+        timeout_seconds=int(crawl.get("timeout_seconds", 30)),
+        sources=load_sources(config_dir() / "sources.yaml"),
+    )
+
+
+_REQUIRED_SOURCE_FIELDS = ("key", "name", "country", "institution", "kind", "language", "start_urls")
+
+
+def _source_from_row(path: Path, index: int, row: dict) -> Source:
+    where = f"{path.name}, source #{index + 1}"
+    if not isinstance(row, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {type(row).__name__}")
+    for name in _REQUIRED_SOURCE_FIELDS:
+        if not row.get(name):
+            raise ConfigError(f"{where}: field {name!r} is missing or empty")
+    where = f"{path.name}, source {row['key']!r}"
+    if row["kind"] not in SOURCE_KINDS:
+        raise ConfigError(f"{where}: field 'kind' must be one of {SOURCE_KINDS}, not {row['kind']!r}")
+    if len(str(row["country"])) != 2 or not str(row["country"]).isupper():
+        raise ConfigError(f"{where}: field 'country' must be an ISO 3166 alpha-2 code, not {row['country']!r}")
+    return Source(
+        key=row["key"], name=row["name"], country=row["country"], institution=row["institution"],
+        kind=row["kind"], language=row["language"], start_urls=tuple(row["start_urls"]),
+        allowed_domains=tuple(row.get("allowed_domains") or ()),
+        schedule=row.get("schedule", "nightly"), enabled=bool(row.get("enabled", True)),
+    )
+
+
+def load_sources(path: Path) -> tuple[Source, ...]:
+    with open(path, encoding="utf-8") as handle:
+        rows = (yaml.safe_load(handle) or {}).get("sources") or []
+    sources = tuple(_source_from_row(path, i, row) for i, row in enumerate(rows))
+    keys = [s.key for s in sources]
+    duplicated = {k for k in keys if keys.count(k) > 1}
+    if duplicated:
+        raise ConfigError(f"{path.name}: duplicate source keys {sorted(duplicated)}")
+    return sources
+
+
+@cache
+def settings() -> Settings:
+    """The settings of this process (read once; tests clear the cache after changing the environment)."""
+    return load_settings()
