@@ -82,15 +82,24 @@ def _year_between(parsed: TitleDate, newer: dt.date | None, older: dt.date | Non
     return min(pool, key=lambda d: min(abs((d - a).days) for a in anchors))
 
 
-def date_of_briefing(title: str, newer_title: str | None = None, older_title: str | None = None) -> DatedAs:
-    """Date a briefing from its title and, when needed, the titles listed just above and below it."""
+def _nearest_full_date(titles: list[str] | None) -> dt.date | None:
+    for title in titles or ():
+        day = full_title_date(title)
+        if day:
+            return day
+    return None
+
+
+def date_of_briefing(title: str, newer_titles: list[str] | None = None,
+                     older_titles: list[str] | None = None) -> DatedAs:
+    """Date a briefing from its title and, when needed, the titles listed above (newer) and
+    below (older) it on its listing, nearest first; the nearest fully dated one on each side counts."""
     parsed = title_date(title)
     if parsed and parsed.year:
         day = parsed.on(parsed.year)
         if day:
             return DatedAs(day, "title" if parsed.canonical else "title_repaired")
-    newer = full_title_date(newer_title or "")
-    older = full_title_date(older_title or "")
+    newer, older = _nearest_full_date(newer_titles), _nearest_full_date(older_titles)
     if parsed and (newer or older):
         day = _year_between(parsed, newer, older)
         if day:

@@ -93,7 +93,7 @@ def extract_briefing(page: StoredPage, source: Source, registry: Registry) -> Ex
     except ValueError as error:
         raise ExtractionError(str(error)) from error
     listing = page.listing or {}
-    dated = date_of_briefing(detail.title, listing.get("newer_anchor"), listing.get("older_anchor"))
+    dated = date_of_briefing(detail.title, listing.get("newer"), listing.get("older"))
     spokesperson = fmprc.spokesperson_in_title(detail.title)
     transcript = segment(detail.paragraphs, spokesperson, lambda label: registry.resolve(label) is not None)
     doc_id = doc_id_for(page.url)

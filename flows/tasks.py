@@ -1,0 +1,87 @@
+"""Archive tasks of the flows. Each opens the archive, does one step, and closes it again, so the
+file is held only while a step writes. The flows are the archive's only writers."""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+
+from prefect import get_run_logger, task
+
+from podium.extract import ExtractionError, extract
+from podium.settings import settings
+from podium.speakers import registry
+from storage import documents, registry as archive_registry, runs, search
+from storage.db import open_archive, transaction
+from storage.load import load_staging, record_error
+
+log = logging.getLogger(__name__)
+
+
+@task(name="prepare-archive")
+def prepare_archive(archive: Path, run_id: str, flow: str, flow_run_id: str | None,
+                    sources: list[str]) -> None:
+    """Bring the schema up to date, mirror the configuration, open the run's record."""
+    with open_archive(archive) as con:
+        archive_registry.sync_sources(con, settings().sources)
+        archive_registry.sync_speakers(con, registry())
+        runs.start_run(con, run_id, flow, flow_run_id, sources)
+
+
+@task(name="export-archived", task_run_name="export-archived-{source}")
+def export_archived(archive: Path, source: str, run_dir: Path) -> Path:
+    """Write the URLs the crawl of `source` can skip: those already made into documents."""
+    with open_archive(archive) as con:
+        rows = documents.archived_urls(con, source)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / f"{source}.archived.tsv"
+    path.write_text("".join(f"{url}\t{digest}\n" for url, digest in rows), encoding="utf-8")
+    return path
+
+
+@task(name="load", task_run_name="load-{source}")
+def load(archive: Path, staging: Path, run_id: str, source: str) -> Counter:
+    with open_archive(archive) as con:
+        result = load_staging(con, staging, run_id, source)
+    get_run_logger().info("%s: loaded %s", source, dict(result.counts))
+    return result.counts
+
+
+@task(name="record-failure")
+def record_failure(archive: Path, run_id: str, source: str, stage: str, error: str) -> None:
+    with open_archive(archive) as con:
+        record_error(con, run_id, {"source_id": source, "stage": stage, "error": error})
+
+
+@task(name="extract", task_run_name="extract-{sources}")
+def extract_pending(archive: Path, run_id: str, sources: list[str]) -> Counter:
+    """Make documents and statements of every page that has none yet; failures become errors."""
+    counts: Counter = Counter()
+    with open_archive(archive) as con:
+        for page in documents.pending_pages(con, sources):
+            try:
+                extraction = extract(page, settings().source(page.source_id), registry())
+            except ExtractionError as error:
+                record_error(con, run_id, {"source_id": page.source_id, "url": page.url,
+                                           "stage": "extract", "error": str(error), "page_id": page.page_id})
+                counts["errors"] += 1
+                continue
+            with transaction(con):
+                documents.save_extraction(con, extraction)
+            counts["documents"] += 1
+            counts["statements"] += len(extraction.statements)
+    get_run_logger().info("extracted %s", dict(counts))
+    return counts
+
+
+@task(name="index")
+def rebuild_search_index(archive: Path) -> None:
+    with open_archive(archive) as con:
+        search.rebuild_index(con)
+
+
+@task(name="finish-run")
+def finish_run(archive: Path, run_id: str, status: str, counts: dict, sources: list[str]) -> dict:
+    with open_archive(archive) as con:
+        runs.finish_run(con, run_id, status, counts)
+        return runs.run_summary(con, run_id, sources)

@@ -1,0 +1,145 @@
+"""What every podium spider shares: its arguments, what it skips, and how it stages what it fetched.
+
+Arguments (all optional, given as `-a name=value`):
+  archived   file of URLs already archived (one per line, optionally followed by a tab and a
+             hash); their pages are not fetched again
+  since      ISO date; listing items dated before it are skipped and paging stops there
+  until      ISO date; listing items dated after it are skipped
+  urls       a file of URLs (one per line) or a comma-separated list: fetch exactly these pages
+             instead of walking the listings
+  max_pages  the most detail pages this run fetches
+Spiders fetch and select only: they never parse documents and never open the archive.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from w3lib.url import canonicalize_url
+
+from podium.replay import INDEX_PATH
+from podium.settings import settings as podium_settings
+from spiders.items import error_record, page_record
+
+
+def _read_url_list(value: str | None) -> list[str]:
+    if not value:
+        return []
+    path = Path(value)
+    if path.is_file():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [line.split("\t")[0].strip() for line in lines if line.strip()]
+    return [url.strip() for url in value.split(",") if url.strip()]
+
+
+def _date_arg(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class PodiumSpider(scrapy.Spider):
+    def __init__(self, archived=None, since=None, until=None, urls=None, max_pages=None, **kwargs):
+        super().__init__(**kwargs)
+        self.source = podium_settings().source(self.name)
+        self.allowed_domains = list(self.source.allowed_domains)
+        self.archived = {canonicalize_url(u) for u in _read_url_list(archived)}
+        self.since, self.until = _date_arg(since), _date_arg(until)
+        self.urls = _read_url_list(urls)
+        self.max_pages = int(max_pages) if max_pages else podium_settings().max_pages
+        self.recorded: set[str] | None = None  # URLs of the replay recording, when replaying
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        replay_base = crawler.settings.get("PODIUM_REPLAY_BASE")
+        if replay_base:  # requests are rewritten to the replay host; let them through
+            spider.allowed_domains.append(urlsplit(replay_base).hostname)
+        return spider
+
+    async def start(self):
+        replay_base = self.settings.get("PODIUM_REPLAY_BASE")
+        if replay_base:
+            yield scrapy.Request(replay_base.rstrip("/") + INDEX_PATH, callback=self._with_recording,
+                                 dont_filter=True, meta={"dont_obey_robotstxt": True})
+            return
+        for request in self.first_requests():
+            yield request
+
+    def _with_recording(self, response):
+        self.recorded = {canonicalize_url(u) for u in json.loads(response.text)}
+        self.logger.info("replaying a recording of %d URLs", len(self.recorded))
+        yield from self.first_requests()
+
+    def first_requests(self):
+        if self.urls:
+            for url in self.urls:
+                request = self.detail_request(url, None)
+                if request:
+                    yield request
+            return
+        yield from self.listing_requests()
+
+    def listing_requests(self):
+        raise NotImplementedError
+
+    # -- what to fetch ----------------------------------------------------------------------
+
+    def is_archived(self, url: str) -> bool:
+        return canonicalize_url(url) in self.archived
+
+    def is_recorded(self, url: str) -> bool:
+        return self.recorded is None or canonicalize_url(url) in self.recorded
+
+    def in_date_range(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+    def skip_reason(self, url: str, day: dt.date | None) -> str | None:
+        """Why a listed page is not fetched: 'archived', 'not_recorded', 'out_of_range', or None."""
+        if self.is_archived(url):
+            return "archived"
+        if not self.is_recorded(url):
+            return "not_recorded"
+        if not self.in_date_range(day):
+            return "out_of_range"
+        return None
+
+    def count(self, name: str) -> int:
+        self.crawler.stats.inc_value(f"podium/{name}")
+        return self.crawler.stats.get_value(f"podium/{name}")
+
+    def listing_request(self, url: str, **meta) -> scrapy.Request:
+        self.count("requests/listing")
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, meta=meta)
+
+    def detail_request(self, url: str, listing: dict | None) -> scrapy.Request | None:
+        if not self.is_recorded(url):
+            self.count("skipped/not_recorded")
+            return None
+        if self.crawler.stats.get_value("podium/requests/detail", 0) >= self.max_pages:
+            self.count("skipped/page_cap")
+            return None
+        self.count("requests/detail")
+        return scrapy.Request(url, callback=self.parse_detail, errback=self.failed,
+                              meta={"listing": listing})
+
+    # -- what to stage ----------------------------------------------------------------------
+
+    def parse_listing(self, response):
+        raise NotImplementedError
+
+    def parse_detail(self, response):
+        yield page_record(self.name, response, "detail", response.meta.get("listing"))
+
+    def failed(self, failure):
+        request = failure.request
+        url = request.meta.get("live_url") or request.url
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        reason = f"HTTP {status}" if status else f"{type(failure.value).__name__}: {failure.value}"
+        self.count("errors")
+        self.logger.warning("failed to fetch %s: %s", url, reason)
+        yield error_record(self.name, url, reason, status)

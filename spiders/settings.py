@@ -1,0 +1,55 @@
+"""Scrapy settings of podium's spiders. Polite by default: every choice is explicit here.
+
+The crawl task of the flows overrides PODIUM_* settings per run (staging file, replay server)
+with `-s NAME=value`; see flows/crawl.py.
+"""
+from podium.settings import settings as podium_settings
+
+_config = podium_settings()
+
+BOT_NAME = "podium"
+SPIDER_MODULES = ["spiders.sources"]
+NEWSPIDER_MODULE = "spiders.sources"
+
+# Identify ourselves, with a way to reach the operator.
+USER_AGENT = f"{_config.user_agent} contact: {_config.contact}"
+ROBOTSTXT_OBEY = True
+
+# One site at a time, gently: at most 2 requests in flight per domain, AutoThrottle adapting the
+# delay to the server's latency, never faster than DOWNLOAD_DELAY.
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = _config.timeout_seconds
+DOWNLOAD_MAXSIZE = _config.download_max_bytes
+DOWNLOAD_WARNSIZE = _config.download_max_bytes // 2
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # After robots.txt was checked against the live host, before the request leaves.
+    "spiders.middlewares.ReplayMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "spiders.pipelines.StagingPipeline": 900,
+}
+EXTENSIONS = {
+    "spiders.extensions.CrawlStatsFile": 500,
+}
+
+# Set per run by the crawl task:
+PODIUM_STAGING = None        # JSON-lines file the staging pipeline appends to
+PODIUM_REPLAY_BASE = None    # e.g. http://127.0.0.1:8765: fetch recorded pages from a replay server
+
+LOG_LEVEL = "INFO"

@@ -1,0 +1,140 @@
+"""Opening the archive and keeping its schema current.
+
+Migrations are the numbered files in storage/migrations/. Each is applied once, in a transaction
+together with its row in `schema_migrations`; an applied file must never change (its checksum is
+kept and checked), so a schema change is always a new file.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be opened or used as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
+
+
+def migrations() -> list[Migration]:
+    found = []
+    for entry in files("storage").joinpath("migrations").iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def fts_extension_path() -> Path:
+    """The FTS extension binary shipped by the duckdb-extension-fts wheel (no download needed)."""
+    import duckdb_extension_fts
+
+    package = Path(duckdb_extension_fts.__file__).parent
+    candidates = sorted(package.rglob("fts.duckdb_extension"))
+    if not candidates:
+        raise ArchiveError(f"duckdb-extension-fts is installed but has no extension file under {package}")
+    return candidates[0]
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.load_extension("fts")
+    except duckdb.Error:
+        con.install_extension(str(fts_extension_path()))
+        con.load_extension("fts")
+
+
+def _lock_message(path: Path, error: Exception) -> str:
+    return (
+        f"the archive {path} is in use by another process (a flow run is writing it); "
+        f"try again when the run has finished ({error})"
+    )
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the archive file; a writable one also brings the schema up to date."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise ArchiveError(f"no archive at {path}; run a flow (e.g. `podium nightly`) to create it")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        raise ArchiveError(_lock_message(path, error)) from error
+    load_fts(con)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+@contextmanager
+def open_archive(path: Path | str, read_only: bool = False):
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+    )
+    return dict(con.execute("SELECT version, checksum FROM schema_migrations").fetchall())
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet applied; refuse if an applied one was edited."""
+    applied = applied_migrations(con)
+    done = []
+    for migration in migrations():
+        if migration.version in applied:
+            if applied[migration.version] != migration.checksum:
+                raise ArchiveError(
+                    f"migration {migration.name} was changed after it was applied; "
+                    "restore it and put the change in a new numbered file"
+                )
+            continue
+        with transaction(con):
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
+                [migration.version, migration.name, migration.checksum],
+            )
+        log.info("applied migration %s", migration.name)
+        done.append(migration.name)
+    return done

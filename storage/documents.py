@@ -1,0 +1,69 @@
+"""Documents and statements: which pages still need extracting, and saving what was extracted."""
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+
+import duckdb
+
+from podium.extract import Extraction, Statement, StoredPage
+
+DOCUMENT_COLUMNS = (
+    "doc_id", "page_id", "source_id", "url", "doc_type", "title", "published_at", "date_basis",
+    "date_latest", "language", "text", "text_hash", "encoding", "extractor",
+)
+STATEMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Statement))
+
+_LATEST_DETAIL_PAGES = """
+    SELECT p.page_id, p.source_id, p.url, p.body_gz, p.content_type, p.listing
+    FROM pages p
+    WHERE p.page_kind = 'detail'
+      AND p.revision = (SELECT max(revision) FROM pages q WHERE q.canonical_url = p.canonical_url)
+"""
+
+
+def _stored_page(row) -> StoredPage:
+    page_id, source_id, url, body_gz, content_type, listing = row
+    return StoredPage(page_id, source_id, url, gzip.decompress(body_gz), content_type,
+                      json.loads(listing) if listing else None)
+
+
+def pending_pages(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[StoredPage]:
+    """Latest revisions of detail pages with no document made from them (new, revised, or failed)."""
+    rows = con.execute(
+        _LATEST_DETAIL_PAGES
+        + " AND p.source_id IN (SELECT unnest(?))"
+        + " AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.page_id = p.page_id)"
+        + " ORDER BY p.url",
+        [source_ids],
+    ).fetchall()
+    return [_stored_page(row) for row in rows]
+
+
+def save_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> None:
+    """Replace the document of this URL and all its statements (call inside a transaction)."""
+    document = extraction.document
+    con.execute("DELETE FROM statements WHERE doc_id = ?", [document.doc_id])
+    con.execute("DELETE FROM documents WHERE doc_id = ?", [document.doc_id])
+    values = [getattr(document, name) for name in DOCUMENT_COLUMNS]
+    con.execute(
+        f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}, extracted_at)"
+        f" VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))}, current_timestamp)",
+        values,
+    )
+    if extraction.statements:
+        con.executemany(
+            f"INSERT INTO statements ({', '.join(STATEMENT_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(STATEMENT_COLUMNS))})",
+            [[getattr(s, name) for name in STATEMENT_COLUMNS] for s in extraction.statements],
+        )
+
+
+def archived_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[str, str]]:
+    """(url, content hash) of every page of a source that has its document: the crawl skips these."""
+    return con.execute(
+        "SELECT d.url, p.content_hash FROM documents d JOIN pages p USING (page_id)"
+        " WHERE d.source_id = ? ORDER BY d.url",
+        [source_id],
+    ).fetchall()
