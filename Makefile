@@ -1,0 +1,27 @@
+# Two commands: `make demo` and `make test`. Each sets up .venv itself on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: install demo test serve clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# The nightly flow over the bundled recorded pages (snapshots/), replayed from a local server,
+# into data/demo.duckdb; then a summary and an example query. Run it twice to see an incremental run.
+demo: install
+	$(BIN)/podium nightly --replay snapshots --archive data/demo.duckdb --example-query
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf data .pytest_cache

@@ -1,0 +1,76 @@
+"""Shared fixtures: an isolated data folder, one Prefect test harness per session, a replay
+server over the bundled snapshot, and one nightly run over it that read-only tests share."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOTS = ROOT / "snapshots"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+# Before podium reads its settings: nothing a test does may touch the project's own data folder.
+_DATA = Path(tempfile.mkdtemp(prefix="podium-tests-"))
+os.environ["PODIUM_DATA"] = str(_DATA)
+os.environ["PODIUM_ARCHIVE"] = str(_DATA / "default.duckdb")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+
+
+def expected_pages(source: str) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((FIXTURES / source).glob("*.json"))]
+
+
+def snapshot_rows(source: str) -> list[dict]:
+    with open(SNAPSHOTS / source / "index.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture(scope="session")
+def replay_url():
+    from podium.replay import serving
+
+    with serving(SNAPSHOTS) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def nightly_archive(prefect_harness, tmp_path_factory) -> tuple[Path, dict]:
+    """The archive after one nightly run over the bundled snapshot, and that run's summary."""
+    from flows.nightly import nightly
+
+    archive = tmp_path_factory.mktemp("nightly") / "archive.duckdb"
+    summary = nightly(replay=str(SNAPSHOTS), archive=str(archive))
+    return archive, summary
+
+
+@pytest.fixture
+def copy_snapshot(tmp_path):
+    """A private copy of one source's snapshot that a test may change: copy_snapshot(key, keep=…)."""
+
+    def make(source: str, keep_details: set[str] | None = None) -> Path:
+        root = tmp_path / "snapshot"
+        shutil.copytree(SNAPSHOTS / source, root / source)
+        if keep_details is not None:
+            rows = [r for r in snapshot_rows(source)
+                    if r["file"].startswith("list/") or Path(r["file"]).stem in keep_details]
+            with open(root / source / "index.csv", "w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+        return root
+
+    return make

@@ -1,0 +1,143 @@
+"""China MFA English transcripts: hand-checked expectations (tests/fixtures/fmprc_en/*.json,
+written by reading each real page) against the parser directly and against the archive after a
+real crawl of the replayed pages."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import SNAPSHOTS, expected_pages
+from podium import fmprc
+from podium.extract import StoredPage, extract
+from podium.settings import settings
+from podium.speakers import registry
+from storage.db import open_archive
+
+EXPECTED = expected_pages("fmprc_en")
+IDS = [e["file"].split("/")[-1] for e in EXPECTED]
+
+
+def listing_context(url: str) -> dict:
+    """The titles listed around `url` in the bundled listing pages, nearest first (as the spider keeps them)."""
+    anchors = []
+    for index in range(13):
+        name = "default.shtml" if index == 0 else f"default_{index}.shtml"
+        tree = lxml_html.fromstring((SNAPSHOTS / "fmprc_en" / "list" / name).read_bytes())
+        anchors += [(a.get("href").lstrip("./"), a.text_content().strip()) for a in tree.cssselect(fmprc.LISTING_LINKS)]
+    names = [href for href, _ in anchors]
+    i = names.index(url.rsplit("/", 1)[1])
+    titles = [title for _, title in anchors]
+    return {"newer": titles[:i][::-1][:10], "older": titles[i + 1:i + 11]}
+
+
+def extracted(expected: dict, listing: dict | None):
+    body = (SNAPSHOTS / "fmprc_en" / expected["file"]).read_bytes()
+    page = StoredPage("test", "fmprc_en", expected["url"], body, "text/html", listing)
+    return extract(page, settings().source("fmprc_en"), registry())
+
+
+def observed(statements: list[dict]) -> dict:
+    """The facts the expectation files record, computed from extracted statements."""
+    answers = [s for s in statements if s["kind"] == "answer"]
+    opening = [s for s in statements if s["kind"] == "opening_remarks"]
+    questioners: list[str] = []
+    for s in answers:
+        if s["questioner"] and s["questioner"] not in questioners:
+            questioners.append(s["questioner"])
+    by: dict[str, int] = {}
+    for s in answers:
+        by[s["speaker_name"]] = by.get(s["speaker_name"], 0) + 1
+    return {
+        "answer_turns": len(answers),
+        "question_count": sum(1 for s in answers if s["question"]),
+        "has_opening_remarks": bool(opening),
+        "opening_starts": opening[0]["text"][:50] if opening else None,
+        "answers_by": by,
+        "first_answer_starts": answers[0]["text"][:50],
+        "last_answer_starts": answers[-1]["text"][:50],
+        "first_question_starts": answers[0]["question"][:50],
+        "questioners": questioners,
+    }
+
+
+def as_dicts(extraction) -> list[dict]:
+    reg = registry()
+    return [{**vars(s), "speaker_name": reg.resolve(s.speaker_raw).name if s.speaker_raw else None}
+            for s in extraction.statements]
+
+
+def test_there_are_enough_hand_checked_pages_across_both_eras():
+    named_era = [e for e in EXPECTED if e["questioners"]]
+    assert len(EXPECTED) >= 10
+    assert len(named_era) >= 3 and len(EXPECTED) - len(named_era) >= 5
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_parser_finds_the_turns_read_off_the_page(expected):
+    got = observed(as_dicts(extracted(expected, listing_context(expected["url"]))))
+    want = {key: expected[key] for key in got}
+    assert got == want
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_parser_dates_the_briefing(expected):
+    document = extracted(expected, listing_context(expected["url"])).document
+    if expected["date"]:
+        assert document.published_at == dt.date.fromisoformat(expected["date"])
+        assert document.date_basis in ("title", "title_repaired", "title_year_from_listing")
+    else:  # no date anywhere on the page: a range from the listing, and said so
+        assert document.date_basis == "listing_neighbours"
+        assert document.published_at < document.date_latest
+
+
+def test_title_without_year_is_not_dated_without_its_listing():
+    expected = next(e for e in EXPECTED if e["file"].endswith("t1593756.shtml"))
+    document = extracted(expected, None).document
+    assert (document.published_at, document.date_basis) == (None, "undated")
+
+
+def test_undated_remarks_get_the_range_of_their_listing_neighbours():
+    expected = next(e for e in EXPECTED if e["file"].endswith("t1687014.shtml"))
+    document = extracted(expected, listing_context(expected["url"])).document
+    assert (document.published_at, document.date_latest) == (dt.date(2019, 8, 7), dt.date(2019, 8, 8))
+
+
+def test_statement_offsets_point_into_the_document_text():
+    for expected in EXPECTED:
+        extraction = extracted(expected, None)
+        for statement in extraction.statements:
+            assert extraction.document.text[statement.char_start:statement.char_end] == statement.text
+
+
+def test_a_era_answers_carry_the_title_spokesperson_and_role():
+    expected = next(e for e in EXPECTED if e["file"].endswith("t1561142.shtml"))
+    statements = extracted(expected, None).statements
+    answers = [s for s in statements if s.kind == "answer"]
+    assert {s.speaker_id for s in answers} == {"lu_kang"}
+    assert {s.role for s in answers} == {"Foreign Ministry Spokesperson"}
+    assert [s.seq for s in statements] == list(range(1, len(statements) + 1))
+
+
+def archived_statements(archive, url: str) -> list[dict]:
+    with open_archive(archive, read_only=True) as con:
+        cursor = con.execute(
+            "SELECT s.*, v.speaker AS speaker_name, d.published_at, d.date_basis AS doc_basis"
+            " FROM statements s JOIN documents d USING (doc_id) JOIN v_statements v USING (statement_id)"
+            " WHERE d.url = ? ORDER BY s.seq", [url])
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_crawled_and_archived_page_matches_the_page(nightly_archive, expected):
+    archive, _ = nightly_archive
+    statements = archived_statements(archive, expected["url"])
+    got = observed(statements)
+    assert got == {key: expected[key] for key in got}
+    dates = {s["statement_date"] for s in statements}
+    if expected["date"]:
+        assert dates == {dt.date.fromisoformat(expected["date"])}
+    else:
+        assert {s["doc_basis"] for s in statements} == {"listing_neighbours"}
