@@ -30,6 +30,7 @@ class CrawlRequest:
     source: str
     run_dir: Path
     archived_file: Path | None = None
+    retry_file: Path | None = None
     replay_base: str | None = None
     since: str | None = None
     until: str | None = None
@@ -56,7 +57,7 @@ class CrawlResult:
 
 def scrapy_command(request: CrawlRequest) -> list[str]:
     arguments = {"since": request.since, "until": request.until, "max_pages": request.max_pages,
-                 "archived": request.archived_file}
+                 "archived": request.archived_file, "retry": request.retry_file}
     if request.urls:
         urls_file = request.run_dir / f"{request.source}.urls.txt"
         urls_file.write_text("\n".join(request.urls) + "\n", encoding="utf-8")

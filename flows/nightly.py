@@ -11,7 +11,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.crawl import CrawlFailed, CrawlRequest, crawl_source
-from flows.tasks import (export_archived, extract_pending, finish_run, load, prepare_archive,
+from flows.tasks import (export_crawl_state, extract_pending, finish_run, load, prepare_archive,
                          rebuild_search_index, record_failure)
 from podium.replay import serving
 from podium.settings import settings
@@ -58,8 +58,8 @@ def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archi
     with ExitStack() as stack:
         base = replay_base(stack, replay)
         for source in sources:
-            archived = export_archived(path, source, run_dir)
-            request = CrawlRequest(source, run_dir, archived, base, **crawl_options)
+            archived, retry = export_crawl_state(path, source, run_dir)
+            request = CrawlRequest(source, run_dir, archived, retry, base, **crawl_options)
             counts.update(crawl_and_load(path, run_id, request))
     counts.update(extract_pending(path, run_id, sources))
     rebuild_search_index(path)

@@ -2,7 +2,7 @@
 file is held only while a step writes. The flows are the archive's only writers."""
 from __future__ import annotations
 
-import logging
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +15,6 @@ from storage import documents, registry as archive_registry, runs, search
 from storage.db import open_archive, transaction
 from storage.load import load_staging, record_error
 
-log = logging.getLogger(__name__)
 
 
 @task(name="prepare-archive")
@@ -28,15 +27,19 @@ def prepare_archive(archive: Path, run_id: str, flow: str, flow_run_id: str | No
         runs.start_run(con, run_id, flow, flow_run_id, sources)
 
 
-@task(name="export-archived", task_run_name="export-archived-{source}")
-def export_archived(archive: Path, source: str, run_dir: Path) -> Path:
-    """Write the URLs the crawl of `source` can skip: those already made into documents."""
+@task(name="export-crawl-state", task_run_name="export-crawl-state-{source}")
+def export_crawl_state(archive: Path, source: str, run_dir: Path) -> tuple[Path, Path]:
+    """Write what the crawl of `source` needs to know: the URLs it can skip (already made into
+    documents) and the pages it must try again (failed before, still without a document)."""
     with open_archive(archive) as con:
-        rows = documents.archived_urls(con, source)
+        archived = documents.archived_urls(con, source)
+        retry = documents.pages_to_retry(con, source)
     run_dir.mkdir(parents=True, exist_ok=True)
-    path = run_dir / f"{source}.archived.tsv"
-    path.write_text("".join(f"{url}\t{digest}\n" for url, digest in rows), encoding="utf-8")
-    return path
+    archived_file, retry_file = run_dir / f"{source}.archived.tsv", run_dir / f"{source}.retry.jsonl"
+    archived_file.write_text("".join(f"{url}\t{digest}\n" for url, digest in archived), encoding="utf-8")
+    retry_file.write_text("".join(json.dumps({"url": url, "listing": listing}) + "\n"
+                                  for url, listing in retry), encoding="utf-8")
+    return archived_file, retry_file
 
 
 @task(name="load", task_run_name="load-{source}")
@@ -63,7 +66,8 @@ def extract_pending(archive: Path, run_id: str, sources: list[str]) -> Counter:
                 extraction = extract(page, settings().source(page.source_id), registry())
             except ExtractionError as error:
                 record_error(con, run_id, {"source_id": page.source_id, "url": page.url,
-                                           "stage": "extract", "error": str(error), "page_id": page.page_id})
+                                           "stage": "extract", "error": str(error), "page_id": page.page_id,
+                                           "listing": page.listing})
                 counts["errors"] += 1
                 continue
             with transaction(con):

@@ -7,6 +7,8 @@ Arguments (all optional, given as `-a name=value`):
   until      ISO date; listing items dated after it are skipped
   urls       a file of URLs (one per line) or a comma-separated list: fetch exactly these pages
              instead of walking the listings
+  retry      JSON-lines file of pages that failed before ({"url", "listing"}): fetched again
+             first, whatever the listings say
   max_pages  the most detail pages this run fetches
 Spiders fetch and select only: they never parse documents and never open the archive.
 """
@@ -35,18 +37,27 @@ def _read_url_list(value: str | None) -> list[str]:
     return [url.strip() for url in value.split(",") if url.strip()]
 
 
+def _read_retry_list(value: str | None) -> list[tuple[str, dict | None]]:
+    if not value:
+        return []
+    lines = Path(value).read_text(encoding="utf-8").splitlines()
+    return [(entry["url"], entry.get("listing")) for entry in map(json.loads, filter(str.strip, lines))]
+
+
 def _date_arg(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
 class PodiumSpider(scrapy.Spider):
-    def __init__(self, archived=None, since=None, until=None, urls=None, max_pages=None, **kwargs):
+    def __init__(self, archived=None, since=None, until=None, urls=None, max_pages=None, retry=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.source = podium_settings().source(self.name)
         self.allowed_domains = list(self.source.allowed_domains)
         self.archived = {canonicalize_url(u) for u in _read_url_list(archived)}
         self.since, self.until = _date_arg(since), _date_arg(until)
         self.urls = _read_url_list(urls)
+        self.retry = _read_retry_list(retry)
         self.max_pages = int(max_pages) if max_pages else podium_settings().max_pages
         self.recorded: set[str] | None = None  # URLs of the replay recording, when replaying
 
@@ -73,6 +84,10 @@ class PodiumSpider(scrapy.Spider):
         yield from self.first_requests()
 
     def first_requests(self):
+        for url, listing in self.retry:
+            request = self.detail_request(url, listing)
+            if request:
+                yield request
         if self.urls:
             for url in self.urls:
                 request = self.detail_request(url, None)
@@ -142,4 +157,4 @@ class PodiumSpider(scrapy.Spider):
         reason = f"HTTP {status}" if status else f"{type(failure.value).__name__}: {failure.value}"
         self.count("errors")
         self.logger.warning("failed to fetch %s: %s", url, reason)
-        yield error_record(self.name, url, reason, status)
+        yield error_record(self.name, url, reason, status, request.meta.get("listing"))

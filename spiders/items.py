@@ -25,8 +25,8 @@ def page_record(source_id: str, response, page_kind: str, listing: dict | None =
 
 
 def error_record(source_id: str, url: str, error: str, http_status: int | None = None,
-                 stage: str = "fetch") -> dict:
+                 listing: dict | None = None) -> dict:
     return {
-        "type": "error", "source_id": source_id, "url": url, "stage": stage,
-        "error": error, "http_status": http_status, "at": utc_now(),
+        "type": "error", "source_id": source_id, "url": url, "stage": "fetch",
+        "error": error, "http_status": http_status, "listing": listing, "at": utc_now(),
     }

@@ -67,3 +67,19 @@ def archived_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[
         " WHERE d.source_id = ? ORDER BY d.url",
         [source_id],
     ).fetchall()
+
+
+MAX_ATTEMPTS = 10  # a page that failed this often is left alone until someone looks at it
+
+
+def pages_to_retry(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[str, dict | None]]:
+    """(url, listing) of pages whose fetch or extraction failed and that still have no document."""
+    rows = con.execute(
+        "SELECT e.url, any_value(e.listing ORDER BY e.error_id DESC)"
+        " FROM crawl_errors e"
+        " WHERE e.source_id = ? AND e.url IS NOT NULL AND e.stage IN ('fetch', 'extract')"
+        "   AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.url = e.url)"
+        " GROUP BY e.url HAVING count(*) < ? ORDER BY e.url",
+        [source_id, MAX_ATTEMPTS],
+    ).fetchall()
+    return [(url, json.loads(listing) if listing else None) for url, listing in rows]

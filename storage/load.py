@@ -93,11 +93,12 @@ def load_page(con: duckdb.DuckDBPyConnection, record: dict, run_id: str) -> tupl
 
 def record_error(con: duckdb.DuckDBPyConnection, run_id: str | None, error: dict) -> None:
     con.execute(
-        "INSERT INTO crawl_errors (run_id, source_id, url, stage, error, http_status, page_id, occurred_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO crawl_errors (run_id, source_id, url, stage, error, http_status, page_id, listing,"
+        " occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [run_id, error.get("source_id"), error.get("url"), error.get("stage", "fetch"),
          str(error.get("error", "unknown error"))[:2000], error.get("http_status"),
-         error.get("page_id"), error.get("at") or dt.datetime.now(dt.timezone.utc)],
+         error.get("page_id"), json.dumps(error.get("listing")),
+         error.get("at") or dt.datetime.now(dt.timezone.utc)],
     )
 
 

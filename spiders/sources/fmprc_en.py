@@ -54,19 +54,24 @@ class FmprcEnSpider(PodiumSpider):
             return None
         return url, listing
 
-    def _has_more(self, links) -> bool:
-        """Whether this page lists anything not yet archived that is not older than `since`."""
-        for url, anchor in links:
-            day = full_title_date(anchor)
-            too_old = self.since is not None and day is not None and day < self.since
-            if not too_old and not self.is_archived(url) and self.is_recorded(url):
-                return True
-        return False
+    def _pages_on(self, links) -> bool:
+        """Whether the next listing page may hold something to fetch.
+
+        Stop at the archive's frontier (a page with archived links and nothing new), or where
+        every link is older than `since`. Links missing from a replayed recording do not stop it.
+        """
+        reasons = [self.skip_reason(url, full_title_date(anchor)) for url, anchor in links]
+        too_old = [self.since is not None and (full_title_date(a) or self.since) < self.since for _, a in links]
+        if links and all(too_old):
+            return False
+        if any(reason is None for reason in reasons):
+            return True
+        return "archived" not in reasons
 
     def _next_listing(self, response, links, anchors, wanted):
         index = response.meta["index"]
         count = fmprc.listing_page_count(response.text) or 1
-        if index + 1 >= count or not self._has_more(links):
+        if index + 1 >= count or not self._pages_on(links):
             return None
         if self.crawler.stats.get_value("podium/requests/detail", 0) + len(wanted) >= self.max_pages:
             return None

@@ -132,6 +132,7 @@ CREATE TABLE crawl_errors (
     error       VARCHAR NOT NULL,
     http_status INTEGER,
     page_id     VARCHAR,
+    listing     JSON,                   -- where the URL was listed, so a retry can still date it
     occurred_at TIMESTAMPTZ NOT NULL    -- ("at" is reserved in DuckDB)
 );
 

@@ -1,0 +1,101 @@
+"""The nightly flow end to end: real Scrapy crawls of replayed pages, real Prefect flow runs,
+real DuckDB files. Incremental runs, revisions, and failures that must be recorded and retried."""
+from __future__ import annotations
+
+import re
+
+from typer.testing import CliRunner
+
+from conftest import snapshot_rows
+from flows.nightly import nightly
+from podium.cli import app
+from podium.settings import settings
+from storage.db import open_archive
+from storage.runs import table_counts
+
+SMALL = {"t1558711", "t1593756", "t1594148", "t1752564", "t1794629"}
+CONTENT_ROWS = ("pages", "documents", "statements", "crawl_errors")
+
+
+def requests_logged(summary: dict) -> tuple[int, int]:
+    """(listing, detail) requests, as the spider's own log reports them."""
+    log = settings().data_dir / "runs" / summary["run"]["run_id"] / "fmprc_en.log"
+    match = re.search(r"podium: listing requests=(\d+) detail requests=(\d+)", log.read_text())
+    return int(match.group(1)), int(match.group(2))
+
+
+def counts(archive) -> dict:
+    with open_archive(archive, read_only=True) as con:
+        return {k: v for k, v in table_counts(con).items() if k in CONTENT_ROWS}
+
+
+def url_of(stem: str) -> str:
+    return next(r["url"] for r in snapshot_rows("fmprc_en") if r["file"] == f"detail/{stem}.shtml")
+
+
+def test_first_run_archives_every_recorded_page(nightly_archive):
+    archive, summary = nightly_archive
+    details = [r for r in snapshot_rows("fmprc_en") if r["file"].startswith("detail/")]
+    assert summary["run"]["pages_new"] == len(snapshot_rows("fmprc_en"))
+    assert counts(archive)["documents"] == len(details)
+    assert summary["errors"] == []
+    speakers = dict(summary["statements_per_speaker"])
+    assert set(speakers) == {"Geng Shuang", "Hua Chunying", "Lu Kang", "Zhao Lijian"}
+    assert summary["date_range"][0].isoformat() == "2018-05-11"
+    assert summary["date_range"][1].isoformat() == "2020-07-03"
+
+
+def test_every_answer_has_a_registered_speaker_and_a_date(nightly_archive):
+    archive, _ = nightly_archive
+    with open_archive(archive, read_only=True) as con:
+        missing = con.execute("SELECT count(*) FROM statements WHERE speaker_id IS NULL"
+                              " OR statement_date IS NULL").fetchone()[0]
+        kinds = dict(con.execute("SELECT kind, count(*) FROM statements GROUP BY 1").fetchall())
+    assert missing == 0
+    assert set(kinds) == {"answer", "opening_remarks"} and kinds["answer"] > 500
+
+
+def test_second_run_adds_nothing_and_stops_paging(prefect_harness, copy_snapshot, tmp_path):
+    snapshot, archive = copy_snapshot("fmprc_en", SMALL), tmp_path / "a.duckdb"
+    first = nightly(replay=str(snapshot), archive=str(archive))
+    assert requests_logged(first) == (13, len(SMALL))
+    before = counts(archive)
+    second = nightly(replay=str(snapshot), archive=str(archive))
+    assert counts(archive) == before
+    listing, detail = requests_logged(second)
+    assert listing <= 2 and detail == 0
+    assert second["run"]["pages_new"] == 0 and second["run"]["statements"] == 0
+
+
+def test_missing_and_empty_pages_are_recorded_and_retried(prefect_harness, copy_snapshot, tmp_path):
+    snapshot, archive = copy_snapshot("fmprc_en", SMALL), tmp_path / "a.duckdb"
+    gone, empty = snapshot / "fmprc_en" / "detail" / "t1593756.shtml", snapshot / "fmprc_en" / "detail" / "t1594148.shtml"
+    saved = {gone: gone.read_bytes(), empty: empty.read_bytes()}
+    gone.unlink()  # still in the recording's index: the server answers 404
+    empty.write_bytes(re.sub(rb'(<div class="content">).*?(</div>\s*<div class="tool")', rb"\1\2",
+                             saved[empty], flags=re.S))
+    first = nightly(replay=str(snapshot), archive=str(archive))
+    failures = {(url, stage, status) for stage, url, _, status in first["errors"]}
+    assert failures == {(url_of("t1593756"), "fetch", 404), (url_of("t1594148"), "extract", None)}
+    assert counts(archive)["documents"] == len(SMALL) - 2
+
+    second = nightly(replay=str(snapshot), archive=str(archive))
+    assert requests_logged(second)[1] == 2  # both tried again
+    assert len(second["errors"]) == 2
+
+    for path, body in saved.items():
+        path.write_bytes(body)
+    third = nightly(replay=str(snapshot), archive=str(archive))
+    assert third["errors"] == []
+    assert counts(archive)["documents"] == len(SMALL)
+
+
+def test_cli_nightly_prints_a_summary_and_the_example_query(prefect_harness, copy_snapshot, tmp_path):
+    snapshot = copy_snapshot("fmprc_en", SMALL)
+    result = CliRunner().invoke(app, ["nightly", "--replay", str(snapshot), "--archive",
+                                      str(tmp_path / "a.duckdb"), "--example-query"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(SMALL)} documents" in result.output
+    assert "Zhao Lijian" in result.output and "Geng Shuang" in result.output
+    assert "documents dated 2018-05-11 … 2020-07-03" in result.output
+    assert "FROM v_statements" in result.output
