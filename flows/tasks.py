@@ -16,7 +16,6 @@ from storage.db import open_archive, transaction
 from storage.load import load_staging, record_error
 
 
-
 @task(name="prepare-archive")
 def prepare_archive(archive: Path, run_id: str, flow: str, flow_run_id: str | None,
                     sources: list[str]) -> None:

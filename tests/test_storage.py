@@ -1,0 +1,92 @@
+"""The archive file: migrations, idempotent loading, revisions, and what a broken staging file does."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+import storage.db as db
+from conftest import SNAPSHOTS, snapshot_rows
+from storage.load import load_records, load_staging, read_staging, write_staging
+
+
+def page_record(stem: str, body: bytes | None = None) -> dict:
+    row = next(r for r in snapshot_rows("fmprc_en") if r["file"] == f"detail/{stem}.shtml")
+    body = body if body is not None else (SNAPSHOTS / "fmprc_en" / row["file"]).read_bytes()
+    return {"type": "page", "source_id": "fmprc_en", "url": row["url"], "status": 200, "headers": {},
+            "page_kind": "detail", "fetched_at": row["fetched_at_utc"], "body_b64": base64.b64encode(body).decode()}
+
+
+def test_migrations_are_applied_once_and_recorded(tmp_path):
+    path = tmp_path / "a.duckdb"
+    with db.open_archive(path) as con:
+        recorded = con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
+    with db.open_archive(path) as con:
+        assert db.migrate(con) == []
+    assert recorded == [(m.version, m.name) for m in db.migrations()]
+    with db.open_archive(path) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"sources", "crawl_runs", "pages", "documents", "statements", "speakers", "speaker_aliases",
+            "crawl_errors", "statement_links", "v_statements", "v_daily_counts"} <= tables
+
+
+def test_an_edited_applied_migration_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "a.duckdb"
+    db.connect(path).close()
+    edited = [db.Migration(m.version, m.name, m.sql + "\n-- edited") for m in db.migrations()]
+    monkeypatch.setattr(db, "migrations", lambda: edited)
+    with pytest.raises(db.ArchiveError, match="changed after it was applied"):
+        db.connect(path)
+
+
+def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
+    path = tmp_path / "a.duckdb"
+    broken = [*db.migrations(), db.Migration(999, "999_broken.sql", "CREATE TABLE half (x INT); SELECT nope;")]
+    monkeypatch.setattr(db, "migrations", lambda: broken)
+    with pytest.raises(Exception):
+        db.connect(path)
+    monkeypatch.undo()
+    with db.open_archive(path) as con:
+        assert con.execute("SELECT count(*) FROM schema_migrations WHERE version = 999").fetchone()[0] == 0
+        assert not con.execute("SELECT * FROM information_schema.tables WHERE table_name = 'half'").fetchall()
+
+
+def test_loading_the_same_pages_twice_is_a_no_op(tmp_path):
+    records = [page_record("t1558711"), page_record("t1794629")]
+    with db.open_archive(tmp_path / "a.duckdb") as con:
+        first = load_records(con, records, "run-1").counts
+        second = load_records(con, records, "run-2").counts
+        pages = con.execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert (first["new"], second["unchanged"], second["new"], pages) == (2, 2, 0, 2)
+
+
+def test_changed_content_is_the_next_revision_and_the_old_one_is_kept(tmp_path):
+    original = page_record("t1558711")
+    changed = page_record("t1558711", base64.b64decode(original["body_b64"]) + b"<!-- changed -->")
+    with db.open_archive(tmp_path / "a.duckdb") as con:
+        load_records(con, [original], "run-1")
+        outcome = load_records(con, [changed], "run-2").counts
+        rows = con.execute("SELECT revision, run_id FROM pages ORDER BY revision").fetchall()
+    assert outcome["revised"] == 1 and rows == [(1, "run-1"), (2, "run-2")]
+
+
+def test_a_truncated_staging_line_is_recorded_not_loaded(tmp_path):
+    staging = write_staging(tmp_path / "s.jsonl", [page_record("t1558711")])
+    with open(staging, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(page_record("t1794629"))[:500])  # a crash mid-write
+    records, bad = read_staging(staging)
+    assert len(records) == 1 and len(bad) == 1
+    with db.open_archive(tmp_path / "a.duckdb") as con:
+        result = load_staging(con, staging, "run-1", "fmprc_en")
+        errors = con.execute("SELECT stage, error FROM crawl_errors").fetchall()
+    assert result.counts["new"] == 1 and result.counts["bad_lines"] == 1
+    assert errors[0][0] == "load" and "s.jsonl:2" in errors[0][1]
+
+
+def test_a_failed_load_leaves_nothing_behind(tmp_path):
+    records = [page_record("t1558711"), {"type": "page", "source_id": "fmprc_en", "url": "https://x.org/a"}]
+    with db.open_archive(tmp_path / "a.duckdb") as con:
+        with pytest.raises(KeyError):
+            load_records(con, records, "run-1")  # the second record has no body
+        assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
