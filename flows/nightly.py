@@ -47,32 +47,46 @@ def crawl_and_load(archive: Path, run_id: str, request: CrawlRequest) -> Counter
     return counts
 
 
-def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archive: str | None,
-                   **crawl_options) -> dict:
-    """Crawl, load, extract, index and report: the steps every crawling flow shares."""
-    path = archive_path(archive)
-    run_id = new_run_id(flow_name)
+def crawl_all(path: Path, run_id: str, sources: list[str], replay: str | None, counts: Counter,
+              **crawl_options) -> None:
     run_dir = settings().data_dir / "runs" / run_id
-    prepare_archive(path, run_id, flow_name, flow_run.get_id(), sources)
-    counts: Counter = Counter()
     with ExitStack() as stack:
         base = replay_base(stack, replay)
         for source in sources:
             archived, retry = export_crawl_state(path, source, run_dir)
             request = CrawlRequest(source, run_dir, archived, retry, base, **crawl_options)
             counts.update(crawl_and_load(path, run_id, request))
-    counts.update(extract_pending(path, run_id, sources))
-    rebuild_search_index(path)
-    summary = finish_run(path, run_id, "completed", counts, sources)
+
+
+def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archive: str | None,
+                   **crawl_options) -> dict:
+    """Crawl, load, extract, index and report: the steps every crawling flow shares."""
+    path = archive_path(archive)
+    run_id = new_run_id(flow_name)
+    prepare_archive(path, run_id, flow_name, flow_run.get_id(), sources)
+    counts: Counter = Counter()
+    try:
+        crawl_all(path, run_id, sources, replay, counts, **crawl_options)
+        counts.update(extract_pending(path, run_id, sources))
+        rebuild_search_index(path)
+    except Exception:
+        finish_run(path, run_id, "failed", counts, sources)
+        raise
     get_run_logger().info("run %s: %s", run_id, dict(counts))
-    return summary
+    return finish_run(path, run_id, "completed", counts, sources)
+
+
+def run_name() -> str:
+    """Flow runs are named after their parameters: nightly-<sources>-<UTC date>."""
+    sources = flow_run.get_parameters().get("sources") or ["all"]
+    return f"{flow_run.get_flow_name()}-{'+'.join(sources)}-{dt.datetime.now(dt.timezone.utc):%Y-%m-%d}"
 
 
 def enabled_sources(schedule: str = "nightly") -> list[str]:
     return [s.key for s in settings().sources if s.enabled and s.schedule == schedule]
 
 
-@flow(name="nightly", flow_run_name="nightly-{replay}")
+@flow(name="nightly", flow_run_name=run_name)
 def nightly(sources: list[str] | None = None, replay: str | None = None, archive: str | None = None,
             max_pages: int | None = None) -> dict:
     """Crawl every enabled source for what is new since the last run, then load, extract and index.

@@ -99,3 +99,16 @@ def test_cli_nightly_prints_a_summary_and_the_example_query(prefect_harness, cop
     assert "Zhao Lijian" in result.output and "Geng Shuang" in result.output
     assert "documents dated 2018-05-11 … 2020-07-03" in result.output
     assert "FROM v_statements" in result.output
+
+
+def test_run_is_recorded_and_the_search_index_follows_the_archive(nightly_archive):
+    from storage.search import search
+
+    archive, summary = nightly_archive
+    with open_archive(archive, read_only=True) as con:
+        status, statements = con.execute("SELECT status, statements FROM crawl_runs WHERE run_id = ?",
+                                         [summary["run"]["run_id"]]).fetchone()
+        hits = search(con, "Korean Peninsula denuclearization", limit=5)
+        total = con.execute("SELECT count(*) FROM statements").fetchone()[0]
+    assert (status, statements) == ("completed", total)
+    assert len(hits) == 5 and all("Peninsula" in text for *_, text in hits)
