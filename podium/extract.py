@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 from dataclasses import dataclass, field
 
-from podium import fmprc
-from podium.dates import date_of_briefing
-from podium.html import decode
 from podium.settings import Source
 from podium.speakers import Registry
-from podium.transcript import segment
-
-EXTRACTOR_VERSION = "transcript-1"
 
 
 class ExtractionError(ValueError):
@@ -45,7 +40,7 @@ class Document:
     text: str
     text_hash: str
     encoding: str
-    extractor: str = EXTRACTOR_VERSION
+    extractor: str
 
 
 @dataclass
@@ -80,46 +75,25 @@ def doc_id_for(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
+# How each source format's pages become documents: format name → "module:function".
+# An extractor takes (StoredPage, Source, Registry) and returns an Extraction.
+EXTRACTORS = {
+    "fmprc_transcript": "podium.fmprc:extract_transcript",
+}
+
+
+def extractor_for(source: Source):
+    target = EXTRACTORS.get(source.format)
+    if target is None:
+        raise ExtractionError(f"source {source.key!r} has format {source.format!r}, which has no extractor")
+    module, function = target.split(":")
+    return getattr(importlib.import_module(module), function)
+
+
 def extract(page: StoredPage, source: Source, registry: Registry) -> Extraction:
-    if source.kind != "briefing":
-        raise ExtractionError(f"no extractor for sources of kind {source.kind!r} yet")
-    return extract_briefing(page, source, registry)
+    """The document and statements of a stored page, by its source's format."""
+    return extractor_for(source)(page, source, registry)
 
 
-def extract_briefing(page: StoredPage, source: Source, registry: Registry) -> Extraction:
-    try:
-        encoding, text = decode(page.body, page.content_type)
-        detail = fmprc.read_detail(text)
-    except ValueError as error:
-        raise ExtractionError(str(error)) from error
-    listing = page.listing or {}
-    dated = date_of_briefing(detail.title, listing.get("newer"), listing.get("older"))
-    spokesperson = fmprc.spokesperson_in_title(detail.title)
-    transcript = segment(detail.paragraphs, spokesperson, lambda label: registry.resolve(label) is not None)
-    doc_id = doc_id_for(page.url)
-    document = Document(
-        doc_id=doc_id, page_id=page.page_id, source_id=source.key, url=page.url,
-        doc_type="transcript" if transcript.turns else "page", title=detail.title,
-        published_at=dated.date, date_basis=dated.basis, date_latest=dated.latest,
-        language=source.language, text=transcript.text,
-        text_hash=hashlib.sha256(transcript.text.encode("utf-8")).hexdigest(), encoding=encoding,
-    )
-    statements = [
-        _statement(document, seq, turn, source, registry) for seq, turn in enumerate(transcript.turns, 1)
-    ]
-    return Extraction(document, statements)
-
-
-def _statement(document: Document, seq: int, turn, source: Source, registry: Registry) -> Statement:
-    speaker = registry.resolve(turn.speaker) if turn.speaker else None
-    role = speaker.role_on(document.published_at, prefer="Spokesperson") if speaker else None
-    return Statement(
-        statement_id=f"{document.doc_id}-{seq:04d}", doc_id=document.doc_id, seq=seq,
-        speaker_id=speaker.speaker_id if speaker else None, speaker_raw=turn.speaker,
-        role=role.role if role else None,
-        institution=role.institution if role else source.institution,
-        country=speaker.country if speaker else source.country,
-        statement_date=document.published_at, date_basis=document.date_basis, kind=turn.kind,
-        text=turn.text, question=turn.question, questioner=turn.questioner,
-        char_start=turn.char_start, char_end=turn.char_end, language=document.language,
-    )
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

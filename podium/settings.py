@@ -6,10 +6,12 @@ podium.toml are overridden by environment variables (`PODIUM_ARCHIVE`, `PODIUM_D
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -39,12 +41,17 @@ class Source:
     language: str
     start_urls: tuple[str, ...]
     allowed_domains: tuple[str, ...]
+    format: str = "article"
+    spider: str = ""  # "" = its own module spiders/sources/<key>.py; else a generic family
+    feed_urls: tuple[str, ...] = ()
+    api_urls: tuple[str, ...] = ()
+    hints: dict = field(default_factory=dict, hash=False, compare=False)
     schedule: str = "nightly"
     enabled: bool = True
 
     @property
     def base_url(self) -> str:
-        return self.start_urls[0] if self.start_urls else ""
+        return next(iter(self.start_urls + self.feed_urls + self.api_urls), "")
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,23 @@ def load_settings() -> Settings:
     )
 
 
-_REQUIRED_SOURCE_FIELDS = ("key", "name", "country", "institution", "kind", "language", "start_urls")
+_REQUIRED_SOURCE_FIELDS = ("key", "name", "country", "institution", "kind", "language")
+_URL_FIELDS = ("start_urls", "feed_urls", "api_urls")
+_KNOWN_FIELDS = {*_REQUIRED_SOURCE_FIELDS, *_URL_FIELDS, "allowed_domains", "format", "hints", "schedule",
+                 "enabled", "spider"}
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_urls(where: str, row: dict) -> None:
+    if not any(row.get(name) for name in _URL_FIELDS):
+        raise ConfigError(f"{where}: give at least one of {', '.join(_URL_FIELDS)}")
+    for name in _URL_FIELDS:
+        value = row.get(name) or []
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: field {name!r} must be a list of URLs")
+        for url in value:
+            if not str(url).startswith(("http://", "https://")):
+                raise ConfigError(f"{where}: field {name!r} holds {url!r}, which is not an http(s) URL")
 
 
 def _source_from_row(path: Path, index: int, row: dict) -> Source:
@@ -107,16 +130,30 @@ def _source_from_row(path: Path, index: int, row: dict) -> Source:
         if not row.get(name):
             raise ConfigError(f"{where}: field {name!r} is missing or empty")
     where = f"{path.name}, source {row['key']!r}"
+    unknown = set(row) - _KNOWN_FIELDS
+    if unknown:
+        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
+    if not _KEY.match(str(row["key"])):
+        raise ConfigError(f"{where}: field 'key' must be lower-case letters, digits and _ (it names a spider)")
+    _check_urls(where, row)
     if row["kind"] not in SOURCE_KINDS:
         raise ConfigError(f"{where}: field 'kind' must be one of {SOURCE_KINDS}, not {row['kind']!r}")
     if len(str(row["country"])) != 2 or not str(row["country"]).isupper():
         raise ConfigError(f"{where}: field 'country' must be an ISO 3166 alpha-2 code, not {row['country']!r}")
     return Source(
         key=row["key"], name=row["name"], country=row["country"], institution=row["institution"],
-        kind=row["kind"], language=row["language"], start_urls=tuple(row["start_urls"]),
-        allowed_domains=tuple(row.get("allowed_domains") or ()),
+        kind=row["kind"], language=row["language"], start_urls=tuple(row.get("start_urls") or ()),
+        allowed_domains=tuple(row.get("allowed_domains") or _domains(row)), format=row.get("format", "article"),
+        spider=row.get("spider", ""),
+        feed_urls=tuple(row.get("feed_urls") or ()), api_urls=tuple(row.get("api_urls") or ()),
+        hints=dict(row.get("hints") or {}),
         schedule=row.get("schedule", "nightly"), enabled=bool(row.get("enabled", True)),
     )
+
+
+def _domains(row: dict) -> tuple[str, ...]:
+    urls = [u for name in _URL_FIELDS for u in row.get(name) or []]
+    return tuple(sorted({urlsplit(u).hostname for u in urls if urlsplit(u).hostname}))
 
 
 def load_sources(path: Path) -> tuple[Source, ...]:

@@ -1,23 +1,25 @@
 """Configuration: sources and speakers are checked when read; every source has its parts."""
 from __future__ import annotations
 
-import importlib
+import os
 from pathlib import Path
 
 import pytest
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
 
 from conftest import FIXTURES, SNAPSHOTS, snapshot_rows
+from podium.extract import extractor_for
 from podium.settings import ConfigError, load_sources, settings
 from podium.speakers import registry
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
 
 
 @pytest.mark.parametrize("source", [s.key for s in settings().sources])
 def test_every_configured_source_has_spider_snapshot_and_fixtures(source):
-    module = importlib.import_module(f"spiders.sources.{source}")
-    spiders = [v for v in vars(module).values() if getattr(v, "name", None) == source]
-    assert spiders, f"spiders/sources/{source}.py defines no spider named {source!r}"
+    assert source in SpiderLoader.from_settings(get_project_settings()).list(), f"no spider named {source!r}"
     assert snapshot_rows(source), f"snapshots/{source}/index.csv lists no recorded pages"
     for row in snapshot_rows(source):
         assert (SNAPSHOTS / source / row["file"]).is_file(), row["file"]
@@ -25,18 +27,29 @@ def test_every_configured_source_has_spider_snapshot_and_fixtures(source):
 
 
 @pytest.mark.parametrize("row, message", [
-    ("- {name: X, country: CN, institution: I, kind: briefing, language: en, start_urls: [u]}",
+    ("- {name: X, country: CN, institution: I, kind: briefing, language: en, start_urls: ['https://x.org/']}",
      "source #1: field 'key' is missing"),
-    ("- {key: x, name: X, country: China, institution: I, kind: briefing, language: en, start_urls: [u]}",
+    ("- {key: x, name: X, country: China, institution: I, kind: briefing, language: en, start_urls: ['https://x.org/']}",
      "source 'x': field 'country' must be an ISO 3166"),
-    ("- {key: x, name: X, country: CN, institution: I, kind: blog, language: en, start_urls: [u]}",
+    ("- {key: x, name: X, country: CN, institution: I, kind: blog, language: en, start_urls: ['https://x.org/']}",
      "source 'x': field 'kind' must be one of"),
+    ("- {key: x, name: X, country: CN, institution: I, kind: news, language: en}",
+     "source 'x': give at least one of start_urls"),
+    ("- {key: x, name: X, country: CN, institution: I, kind: news, language: en, feed_urls: [ftp://x]}",
+     "source 'x': field 'feed_urls' holds 'ftp://x'"),
+    ("- {key: x, name: X, country: CN, institution: I, kind: news, language: en, feed_urls: ['https://x.org/'], colour: red}",
+     r"source 'x': unknown field\(s\) \['colour'\]"),
 ])
 def test_a_bad_source_row_is_refused_naming_file_row_and_field(tmp_path, row, message):
     path = tmp_path / "sources.yaml"
     path.write_text(f"sources:\n  {row}\n")
     with pytest.raises(ConfigError, match=f"sources.yaml, {message}"):
         load_sources(path)
+
+
+@pytest.mark.parametrize("source", settings().sources, ids=lambda s: s.key)
+def test_every_source_format_has_an_extractor(source):
+    assert extractor_for(source) is not None
 
 
 def test_speakers_resolve_by_alias_in_any_script_and_case():
