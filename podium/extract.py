@@ -79,6 +79,9 @@ def doc_id_for(url: str) -> str:
 # An extractor takes (StoredPage, Source, Registry) and returns an Extraction.
 EXTRACTORS = {
     "fmprc_transcript": "podium.fmprc:extract_transcript",
+    "state_rss_item": "podium.state_gov:extract_item",
+    "govuk_content": "podium.gov_uk:extract_content_item",
+    "article": "podium.articles:extract_article",
 }
 
 
