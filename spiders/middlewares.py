@@ -1,9 +1,13 @@
 """Downloader middlewares."""
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 
 log = logging.getLogger(__name__)
@@ -42,3 +46,45 @@ class ReplayMiddleware:
     def process_response(self, request, response, spider=None):
         live_url = request.meta.get("live_url")
         return response.replace(url=live_url) if live_url else response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, with waiting: a 429 or 503 with Retry-After waits as long as the server
+    asked (up to RETRY_AFTER_MAX seconds; a longer wait is left to the next run), every other
+    retryable answer waits RETRY_BACKOFF_BASE × 2^attempt seconds. Only the retried request
+    waits; the rest of the crawl goes on."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 120.0)
+
+    async def process_response(self, request, response, spider=None):
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        attempt = request.meta.get("retry_times", 0)
+        if attempt >= self.max_retry_times:
+            return super().process_response(request, response)
+        asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if asked is not None and asked > self.retry_after_max:
+            self.crawler.stats.inc_value("podium/retry_after_too_long")
+            log.warning("%s asks to retry after %.0f s; leaving it to the next run", request.url, asked)
+            return response
+        delay = asked if asked is not None else self.backoff_base * 2**attempt
+        self.crawler.stats.inc_value("podium/retry_waits")
+        await asyncio.sleep(delay)
+        return super().process_response(request, response)
+
+
+def retry_after_seconds(value: bytes | None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())

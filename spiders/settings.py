@@ -29,15 +29,22 @@ DOWNLOAD_TIMEOUT = _config.timeout_seconds
 DOWNLOAD_MAXSIZE = _config.download_max_bytes
 DOWNLOAD_WARNSIZE = _config.download_max_bytes // 2
 
+# Retries with backoff (spiders.middlewares.BackoffRetryMiddleware): Retry-After is honoured up
+# to RETRY_AFTER_MAX seconds, otherwise waits grow 1 s, 2 s, 4 s. What still fails is recorded
+# as a crawl error and tried again by the next run.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0
+RETRY_AFTER_MAX = 120.0
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 HTTPCACHE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
     # After robots.txt was checked against the live host, before the request leaves.
     "spiders.middlewares.ReplayMiddleware": 950,
 }
