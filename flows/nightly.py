@@ -48,25 +48,27 @@ def crawl_and_load(archive: Path, run_id: str, request: CrawlRequest) -> Counter
 
 
 def crawl_all(path: Path, run_id: str, sources: list[str], replay: str | None, counts: Counter,
-              **crawl_options) -> None:
+              urls: dict[str, list[str]] | None, **crawl_options) -> None:
     run_dir = settings().data_dir / "runs" / run_id
     with ExitStack() as stack:
         base = replay_base(stack, replay)
         for source in sources:
             archived, retry = export_crawl_state(path, source, run_dir)
-            request = CrawlRequest(source, run_dir, archived, retry, base, **crawl_options)
+            request = CrawlRequest(source, run_dir, archived, retry, base,
+                                   urls=(urls or {}).get(source, []), **crawl_options)
             counts.update(crawl_and_load(path, run_id, request))
 
 
 def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archive: str | None,
-                   **crawl_options) -> dict:
-    """Crawl, load, extract, index and report: the steps every crawling flow shares."""
+                   urls: dict[str, list[str]] | None = None, **crawl_options) -> dict:
+    """Crawl, load, extract, index and report: the steps every crawling flow shares.
+    `urls` maps a source to the exact pages to fetch instead of walking its listings."""
     path = archive_path(archive)
     run_id = new_run_id(flow_name)
     prepare_archive(path, run_id, flow_name, flow_run.get_id(), sources)
     counts: Counter = Counter()
     try:
-        crawl_all(path, run_id, sources, replay, counts, **crawl_options)
+        crawl_all(path, run_id, sources, replay, counts, urls, **crawl_options)
         counts.update(extract_pending(path, run_id, sources))
         rebuild_search_index(path)
     except Exception:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import sys
@@ -109,6 +110,47 @@ def nightly(
 
 
 @app.command()
+def crawl(
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Sources to crawl (repeatable; default: all enabled).")] = None,
+    since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only items dated on or after this day.")] = None,
+    until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only items dated on or before this day.")] = None,
+    url: Annotated[Optional[list[str]], typer.Option("--url", help="Fetch exactly this page (repeatable), archived or not.")] = None,
+    max_pages: Annotated[Optional[int], typer.Option(help="At most this many detail pages per source.")] = None,
+    replay: Annotated[Optional[str], typer.Option(help="Crawl a recording: a snapshot folder, or a replay server's URL.")] = None,
+    archive: ArchiveOption = None,
+) -> None:
+    """Crawl now: some sources over a date range (a backfill), or a list of URLs."""
+    from flows.adhoc import adhoc_crawl
+
+    try:
+        summary = adhoc_crawl(sources=source or None, since=since.date() if since else None,
+                              until=until.date() if until else None, urls=url or None, max_pages=max_pages,
+                              replay=replay, archive=str(archive) if archive else None)
+    except ConfigError as error:
+        fail(str(error))
+    print_summary(summary)
+
+
+@app.command("import-warc")
+def import_warc(
+    path: Annotated[Path, typer.Argument(help="A WARC file (.warc or .warc.gz).")],
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Take every page as this source's (default: by host).")] = None,
+    archive: ArchiveOption = None,
+) -> None:
+    """Archive the pages recorded in a WARC file, without fetching anything."""
+    from flows.imports import import_warc as import_warc_flow
+    from podium.warc import WarcError
+
+    try:
+        summary = import_warc_flow(str(path), source=source, archive=str(archive) if archive else None)
+    except (WarcError, ConfigError) as error:
+        fail(str(error))
+    print_summary(summary)
+    for reason, count in summary["skipped"].items():
+        console.print(f"skipped {count} WARC records: {reason}")
+
+
+@app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run; read-only (SELECT, SHOW, DESCRIBE, EXPLAIN).")],
     archive: ArchiveOption = None,
@@ -134,7 +176,7 @@ def ingest(
     archive: ArchiveOption = None,
 ) -> None:
     """Load saved pages and extract their statements, as if they had been crawled."""
-    from flows.ingest import ingest as ingest_flow
+    from flows.imports import ingest as ingest_flow
     from podium.ingest import IngestError
 
     try:

@@ -73,9 +73,14 @@ class Settings:
         known = ", ".join(s.key for s in self.sources)
         raise ConfigError(f"unknown source {key!r}; configured sources: {known}")
 
-    @property
-    def staging_dir(self) -> Path:
-        return self.data_dir / "staging"
+    def source_for_url(self, url: str, among: list[str] | None = None) -> Source:
+        """The configured source (among `among`, or all) whose allowed domains hold this URL."""
+        host = (urlsplit(url).hostname or "").lower()
+        candidates = [self.source(k) for k in among] if among else list(self.sources)
+        for source in candidates:
+            if any(host == d or host.endswith("." + d) for d in source.allowed_domains):
+                return source
+        raise ConfigError(f"{url} belongs to no configured source ({host} is in no source's allowed_domains)")
 
 
 def _resolve(path: str) -> Path:

@@ -11,7 +11,7 @@ COMMANDS = sorted(get_command(app).commands)
 
 
 def test_the_commands_of_the_readme_exist():
-    assert {"nightly", "sql", "ingest", "replay"} <= set(COMMANDS)
+    assert {"nightly", "crawl", "sql", "ingest", "import-warc", "replay"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -1,0 +1,34 @@
+"""The ad-hoc crawl flow: some sources, a date range, or a list of URLs, on demand."""
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow
+
+from flows.nightly import crawl_pipeline, run_name
+from podium.settings import ConfigError, settings
+
+
+def group_urls(urls: list[str], sources: list[str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for url in urls:
+        grouped.setdefault(settings().source_for_url(url, sources).key, []).append(url)
+    return grouped
+
+
+@flow(name="adhoc-crawl", flow_run_name=run_name)
+def adhoc_crawl(sources: list[str] | None = None, since: dt.date | None = None, until: dt.date | None = None,
+                urls: list[str] | None = None, max_pages: int | None = None, replay: str | None = None,
+                archive: str | None = None) -> dict:
+    """Crawl now: the given sources (all enabled ones if none) between `since` and `until`,
+    or exactly the given URLs (each fetched even if archived: changed pages become revisions)."""
+    if since and until and since > until:
+        raise ConfigError(f"since ({since}) is after until ({until})")
+    keys = [settings().source(k).key for k in sources or []]
+    if urls:
+        grouped = group_urls(urls, keys)
+        return crawl_pipeline("adhoc-crawl", list(grouped), replay, archive, urls=grouped)
+    keys = keys or [s.key for s in settings().sources if s.enabled]
+    return crawl_pipeline("adhoc-crawl", keys, replay, archive, max_pages=max_pages,
+                          since=since.isoformat() if since else None,
+                          until=until.isoformat() if until else None)

@@ -1,0 +1,51 @@
+"""Flows that bring in pages without crawling: saved files and WARC archives."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+
+from flows.nightly import archive_path, new_run_id
+from flows.tasks import extract_pending, finish_run, load, prepare_archive, rebuild_search_index
+from podium.ingest import saved_page_records
+from podium.settings import settings
+from podium.warc import warc_records
+from storage.load import write_staging
+
+
+def load_and_extract(flow_name: str, records: list[dict], archive: str | None) -> dict:
+    """Stage records, then load → extract → index them like crawled pages."""
+    path = archive_path(archive)
+    run_id = new_run_id(flow_name)
+    sources = sorted({r["source_id"] for r in records})
+    staging = write_staging(settings().data_dir / "runs" / run_id / f"{flow_name}.jsonl", records)
+    prepare_archive(path, run_id, flow_name, flow_run.get_id(), sources)
+    loaded = load(path, staging, run_id, "+".join(sources))
+    counts = Counter({"pages_fetched": sum(r["type"] == "page" for r in records), "pages_new": loaded["new"],
+                      "pages_revised": loaded["revised"], "pages_unchanged": loaded["unchanged"],
+                      "errors": loaded["errors"]})
+    counts.update(extract_pending(path, run_id, sources))
+    rebuild_search_index(path)
+    return finish_run(path, run_id, "completed", counts, sources)
+
+
+@flow(name="ingest", flow_run_name="ingest-{source}")
+def ingest(paths: list[str], source: str, url: str | None = None, base_url: str | None = None,
+           archive: str | None = None) -> dict:
+    """Saved pages (HTML or .gz) of a configured source → the archive."""
+    settings().source(source)
+    records = saved_page_records([Path(p) for p in paths], source, url, base_url)
+    return load_and_extract("ingest", records, archive)
+
+
+@flow(name="import-warc", flow_run_name="import-warc-{path}")
+def import_warc(path: str, source: str | None = None, archive: str | None = None) -> dict:
+    """The pages recorded in a WARC file → the archive, each under the source its host belongs to."""
+    found = warc_records(Path(path), settings(), source)
+    for reason, count in found.skipped.items():
+        get_run_logger().info("skipped %d records: %s", count, reason)
+    summary = load_and_extract("import-warc", found.records, archive)
+    summary["skipped"] = dict(found.skipped)
+    return summary

@@ -1,0 +1,77 @@
+"""Backfills and imports: a date range crawled on demand, and WARC files archived without fetching."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from typer.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from conftest import SNAPSHOTS, snapshot_rows
+from flows.adhoc import adhoc_crawl
+from podium.cli import app
+from storage.db import open_archive
+
+DETAILS = ["t1558711", "t1752564", "t1794629"]
+
+
+def test_a_date_range_fetches_only_that_range_and_stops_paging(prefect_harness, tmp_path):
+    archive = tmp_path / "a.duckdb"
+    summary = adhoc_crawl(sources=["fmprc_en"], since=dt.date(2019, 8, 1), until=dt.date(2019, 9, 30),
+                          replay=str(SNAPSHOTS), archive=str(archive))
+    with open_archive(archive, read_only=True) as con:
+        dates = con.execute("SELECT published_at, date_basis FROM documents ORDER BY 1").fetchall()
+        listing = con.execute("SELECT count(*) FROM pages WHERE page_kind = 'listing'").fetchone()[0]
+    in_range = [r for r in snapshot_rows("fmprc_en") if r["file"].startswith("detail/")
+                and "2019" in r["title"] and any(m in r["title"] for m in ("August", "September"))]
+    assert len(dates) == len(in_range) + 1  # + the undated remarks, listed among them
+    assert all(dt.date(2019, 8, 1) <= d <= dt.date(2019, 9, 30) for d, _ in dates)
+    assert 3 <= listing < 13  # stopped paging once the listing was older than `since`
+    assert summary["run"]["status"] == "completed"
+
+
+def test_an_inverted_range_is_refused(prefect_harness, tmp_path):
+    result = CliRunner().invoke(app, ["crawl", "-s", "fmprc_en", "--since", "2020-01-01", "--until", "2019-01-01",
+                                      "--archive", str(tmp_path / "a.duckdb")])
+    assert result.exit_code == 1 and "is after until" in result.output
+
+
+def write_warc(path, rows: list[tuple[str, int, str, bytes]]) -> None:
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, status, content_type, body in rows:
+            headers = StatusAndHeaders(f"{status} X", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                          http_headers=headers))
+
+
+def test_a_warc_becomes_archived_pages_and_statements(prefect_harness, tmp_path):
+    rows = {r["file"]: r for r in snapshot_rows("fmprc_en")}
+    recorded = [(rows["list/default.shtml"]["url"], 200, "text/html", (SNAPSHOTS / "fmprc_en/list/default.shtml").read_bytes())]
+    recorded += [(rows[f"detail/{d}.shtml"]["url"], 200, "text/html; charset=utf-8",
+                  (SNAPSHOTS / f"fmprc_en/detail/{d}.shtml").read_bytes()) for d in DETAILS]
+    recorded += [("https://www.fmprc.gov.cn/mfa_eng/gone.shtml", 404, "text/html", b"not here"),
+                 ("https://www.fmprc.gov.cn/mfa_eng/logo.jpg", 200, "image/jpeg", b"\xff\xd8\xff"),
+                 ("https://elsewhere.example/a.html", 200, "text/html", b"<html></html>")]
+    warc, archive = tmp_path / "crawl.warc.gz", tmp_path / "a.duckdb"
+    write_warc(warc, recorded)
+    result = CliRunner().invoke(app, ["import-warc", str(warc), "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    with open_archive(archive, read_only=True) as con:
+        kinds = dict(con.execute("SELECT page_kind, count(*) FROM pages GROUP BY 1").fetchall())
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        errors = con.execute("SELECT url, http_status FROM crawl_errors").fetchall()
+        speakers = {r[0] for r in con.execute("SELECT DISTINCT speaker_id FROM statements").fetchall()}
+    assert kinds == {"listing": 1, "detail": 3} and documents == 3
+    assert errors == [("https://www.fmprc.gov.cn/mfa_eng/gone.shtml", 404)]
+    assert speakers == {"geng_shuang", "zhao_lijian"}
+    assert "skipped 1 WARC records: no configured source" in result.output
+    assert "skipped 1 WARC records: not a page (image/jpeg)" in result.output
+
+
+def test_a_file_that_is_not_a_warc_is_refused(prefect_harness, tmp_path):
+    bogus = tmp_path / "x.warc.gz"
+    bogus.write_bytes(b"this is not a warc file at all")
+    result = CliRunner().invoke(app, ["import-warc", str(bogus), "--archive", str(tmp_path / "a.duckdb")])
+    assert result.exit_code == 1 and "not a readable WARC file" in result.output
