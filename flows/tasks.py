@@ -55,24 +55,31 @@ def record_failure(archive: Path, run_id: str, source: str, stage: str, error: s
         record_error(con, run_id, {"source_id": source, "stage": stage, "error": error})
 
 
+def extract_and_save(con, run_id: str, sources: list[str]) -> Counter:
+    """Make documents and statements of every page that has none yet; failures become errors.
+    Each batch of pages is saved in one transaction."""
+    counts: Counter = Counter()
+    for pages in documents.pending_pages(con, sources):
+        extractions, failures = [], []
+        for page in pages:
+            try:
+                extractions.append(extract(page, settings().source(page.source_id), registry()))
+            except ExtractionError as error:
+                failures.append({"source_id": page.source_id, "url": page.url, "stage": "extract",
+                                 "error": str(error), "page_id": page.page_id, "listing": page.listing})
+        with transaction(con):
+            documents.save_extractions(con, extractions)
+            for failure in failures:
+                record_error(con, run_id, failure)
+        counts.update(documents=len(extractions), errors=len(failures),
+                      statements=sum(len(e.statements) for e in extractions))
+    return counts
+
+
 @task(name="extract", task_run_name="extract-{sources}")
 def extract_pending(archive: Path, run_id: str, sources: list[str]) -> Counter:
-    """Make documents and statements of every page that has none yet; failures become errors."""
-    counts: Counter = Counter()
     with open_archive(archive) as con:
-        for page in documents.pending_pages(con, sources):
-            try:
-                extraction = extract(page, settings().source(page.source_id), registry())
-            except ExtractionError as error:
-                record_error(con, run_id, {"source_id": page.source_id, "url": page.url,
-                                           "stage": "extract", "error": str(error), "page_id": page.page_id,
-                                           "listing": page.listing})
-                counts["errors"] += 1
-                continue
-            with transaction(con):
-                documents.save_extraction(con, extraction)
-            counts["documents"] += 1
-            counts["statements"] += len(extraction.statements)
+        counts = extract_and_save(con, run_id, sources)
     get_run_logger().info("extracted %s", dict(counts))
     return counts
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gzip
 import json
 
 import duckdb
 
 from podium.extract import Extraction, Statement, StoredPage
+from storage.db import insert_rows
 
 DOCUMENT_COLUMNS = (
     "doc_id", "page_id", "source_id", "url", "doc_type", "title", "published_at", "date_basis",
@@ -29,7 +31,7 @@ def _stored_page(row) -> StoredPage:
                       json.loads(listing) if listing else None)
 
 
-def pending_pages(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[StoredPage]:
+def pending_page_ids(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[str]:
     """Latest revisions of detail pages with no document made from them (new, revised, or failed)."""
     rows = con.execute(
         _LATEST_DETAIL_PAGES
@@ -38,26 +40,33 @@ def pending_pages(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list
         + " ORDER BY p.url",
         [source_ids],
     ).fetchall()
+    return [row[0] for row in rows]
+
+
+def pages_by_id(con: duckdb.DuckDBPyConnection, page_ids: list[str]) -> list[StoredPage]:
+    rows = con.execute(
+        "SELECT page_id, source_id, url, body_gz, content_type, listing FROM pages"
+        " WHERE page_id IN (SELECT unnest(?)) ORDER BY url", [page_ids]).fetchall()
     return [_stored_page(row) for row in rows]
 
 
-def save_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> None:
-    """Replace the document of this URL and all its statements (call inside a transaction)."""
-    document = extraction.document
-    con.execute("DELETE FROM statements WHERE doc_id = ?", [document.doc_id])
-    con.execute("DELETE FROM documents WHERE doc_id = ?", [document.doc_id])
-    values = [getattr(document, name) for name in DOCUMENT_COLUMNS]
-    con.execute(
-        f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}, extracted_at)"
-        f" VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))}, current_timestamp)",
-        values,
-    )
-    if extraction.statements:
-        con.executemany(
-            f"INSERT INTO statements ({', '.join(STATEMENT_COLUMNS)})"
-            f" VALUES ({', '.join('?' * len(STATEMENT_COLUMNS))})",
-            [[getattr(s, name) for name in STATEMENT_COLUMNS] for s in extraction.statements],
-        )
+def pending_pages(con: duckdb.DuckDBPyConnection, source_ids: list[str], batch: int = 200):
+    """The pending pages in batches, so a large backlog is never all in memory at once."""
+    ids = pending_page_ids(con, source_ids)
+    for start in range(0, len(ids), batch):
+        yield pages_by_id(con, ids[start:start + batch])
+
+
+def save_extractions(con: duckdb.DuckDBPyConnection, extractions: list[Extraction]) -> None:
+    """Replace the documents of these URLs and all their statements (call inside a transaction)."""
+    doc_ids = [e.document.doc_id for e in extractions]
+    con.execute("DELETE FROM statements WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+    con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+    now = dt.datetime.now(dt.timezone.utc)
+    insert_rows(con, "documents", (*DOCUMENT_COLUMNS, "extracted_at"),
+                [[*(getattr(e.document, n) for n in DOCUMENT_COLUMNS), now] for e in extractions])
+    insert_rows(con, "statements", STATEMENT_COLUMNS,
+                [[getattr(s, n) for n in STATEMENT_COLUMNS] for e in extractions for s in e.statements])
 
 
 def archived_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 from w3lib.url import canonicalize_url
 
-from storage.db import transaction
+from storage.db import insert_rows, transaction
 
 log = logging.getLogger(__name__)
 
@@ -56,39 +56,45 @@ def page_id_for(canonical_url: str, content_hash: str) -> str:
     return hashlib.sha1(f"{canonical_url}\n{content_hash}".encode("utf-8")).hexdigest()[:20]
 
 
-def _latest_revision(con: duckdb.DuckDBPyConnection, canonical_url: str) -> tuple[str, int] | None:
-    return con.execute(
-        "SELECT content_hash, revision FROM pages WHERE canonical_url = ? ORDER BY revision DESC LIMIT 1",
-        [canonical_url],
-    ).fetchone()
+PAGE_COLUMNS = ("page_id", "source_id", "url", "canonical_url", "final_url", "page_kind", "run_id", "fetched_at",
+                "http_status", "content_type", "headers", "listing", "content_hash", "revision", "body_gz")
 
 
-def _insert_page(con, record: dict, run_id: str, canonical: str, body: bytes, revision: int) -> str:
-    content_hash = hashlib.sha256(body).hexdigest()
-    page_id = page_id_for(canonical, content_hash)
+def _latest_revisions(con: duckdb.DuckDBPyConnection, canonical_urls: list[str]) -> dict[str, tuple[str, int]]:
+    """canonical URL → (content hash, revision) of its latest stored revision."""
+    rows = con.execute(
+        "SELECT canonical_url, arg_max(content_hash, revision), max(revision) FROM pages"
+        " WHERE canonical_url IN (SELECT unnest(?)) GROUP BY canonical_url",
+        [sorted(set(canonical_urls))],
+    ).fetchall()
+    return {url: (digest, revision) for url, digest, revision in rows}
+
+
+def _page_row(record: dict, run_id: str, canonical: str, body: bytes, digest: str, revision: int) -> list:
     headers = record.get("headers") or {}
-    con.execute(
-        "INSERT INTO pages (page_id, source_id, url, canonical_url, final_url, page_kind, run_id,"
-        " fetched_at, http_status, content_type, headers, listing, content_hash, revision, body_gz)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [page_id, record["source_id"], record["url"], canonical, record.get("final_url"),
-         record.get("page_kind", "detail"), run_id, record.get("fetched_at"), record.get("status"),
-         headers.get("Content-Type"), json.dumps(headers), json.dumps(record.get("listing")),
-         content_hash, revision, gzip.compress(body, mtime=0)],
-    )
-    return page_id
+    return [page_id_for(canonical, digest), record["source_id"], record["url"], canonical, record.get("final_url"),
+            record.get("page_kind", "detail"), run_id, record.get("fetched_at"), record.get("status"),
+            headers.get("Content-Type"), json.dumps(headers), json.dumps(record.get("listing")),
+            digest, revision, gzip.compress(body, mtime=0)]
 
 
-def load_page(con: duckdb.DuckDBPyConnection, record: dict, run_id: str) -> tuple[str, str | None]:
-    """('new' | 'revised' | 'unchanged', page_id) for one staged page."""
-    body = base64.b64decode(record["body_b64"])
-    canonical = canonicalize_url(record["url"])
-    latest = _latest_revision(con, canonical)
-    if latest and latest[0] == hashlib.sha256(body).hexdigest():
-        return "unchanged", None
-    revision = latest[1] + 1 if latest else 1
-    page_id = _insert_page(con, record, run_id, canonical, body, revision)
-    return ("revised" if latest else "new"), page_id
+def _page_rows(con: duckdb.DuckDBPyConnection, pages: list[dict], run_id: str, result: LoadResult) -> list[list]:
+    """Rows for the pages that are new or changed; identical content is counted and skipped."""
+    latest = _latest_revisions(con, [canonicalize_url(r["url"]) for r in pages])
+    rows = []
+    for record in pages:
+        body = base64.b64decode(record["body_b64"])
+        canonical, digest = canonicalize_url(record["url"]), hashlib.sha256(body).hexdigest()
+        known = latest.get(canonical)
+        if known and known[0] == digest:
+            result.counts["unchanged"] += 1
+            continue
+        revision = known[1] + 1 if known else 1
+        latest[canonical] = (digest, revision)
+        rows.append(_page_row(record, run_id, canonical, body, digest, revision))
+        result.counts["revised" if known else "new"] += 1
+        result.page_ids.append(rows[-1][0])
+    return rows
 
 
 def record_error(con: duckdb.DuckDBPyConnection, run_id: str | None, error: dict) -> None:
@@ -103,17 +109,15 @@ def record_error(con: duckdb.DuckDBPyConnection, run_id: str | None, error: dict
 
 
 def load_records(con: duckdb.DuckDBPyConnection, records: list[dict], run_id: str) -> LoadResult:
+    """Load staged records in one transaction: all of them, or (on any error) none."""
     result = LoadResult()
     with transaction(con):
+        pages = [r for r in records if r.get("type") != "error"]
+        insert_rows(con, "pages", PAGE_COLUMNS, _page_rows(con, pages, run_id, result))
         for record in records:
             if record.get("type") == "error":
                 record_error(con, run_id, record)
                 result.counts["errors"] += 1
-                continue
-            outcome, page_id = load_page(con, record, run_id)
-            result.counts[outcome] += 1
-            if page_id:
-                result.page_ids.append(page_id)
     return result
 
 

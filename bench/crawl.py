@@ -1,0 +1,151 @@
+"""Crawl benchmark: pages per minute of podium's full pipeline (crawl → stage → load → extract)
+against a do-nothing spider over the same synthetic replay site, in the same run; then the
+requests an incremental nightly run makes when nothing is new.
+
+The site is built from the bundled real CN MFA pages: their detail pages repeated under new ids
+until there are --pages of them, with listing pages in the same template (20 links a page).
+
+    .venv/bin/python bench/crawl.py [--pages 2000]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows.crawl import REPLAY_SETTINGS, CrawlRequest, run_crawl  # noqa: E402
+from flows.tasks import extract_and_save  # noqa: E402
+from podium.replay import serving  # noqa: E402
+from storage import documents  # noqa: E402
+from storage.db import open_archive  # noqa: E402
+from storage.load import load_staging  # noqa: E402
+
+SNAPSHOT = ROOT / "snapshots" / "fmprc_en"
+PER_PAGE = 20
+LINK = '<li><a href="./t{id}.shtml" target="_blank">{title}</a></li>'
+
+
+def listing_html(template: str, links: list[str], index: int, count: int) -> str:
+    head, rest = template.split('<div class="newsLst_mod">', 1)
+    tail = rest.split("</ul>", 1)[1]
+    body = '<div class="newsLst_mod">\n<ul>\n' + "\n".join(links) + "\n</ul>" + tail
+    html = head + body
+    html = html.replace("var countPage = 13", f"var countPage = {count}")
+    return html.replace("var currentPage = ", f"var currentPage = {index};//", 1)
+
+
+def build_site(target: Path, pages: int) -> str:
+    """A snapshot folder of `pages` detail pages plus their listing pages; returns the first listing URL."""
+    rows = list(csv.DictReader(open(SNAPSHOT / "index.csv", encoding="utf-8")))
+    details = [r for r in rows if r["file"].startswith("detail/")]
+    base = rows[0]["url"].rsplit("/", 1)[0]
+    site = target / "fmprc_en"
+    (site / "d").mkdir(parents=True)
+    template = (SNAPSHOT / "list" / "default.shtml").read_text(encoding="utf-8")
+    index_rows, links = [], []
+    for n in range(pages):
+        source = details[n % len(details)]
+        page_id = 9_000_000 + n
+        shutil.copyfile(SNAPSHOT / source["file"], site / "d" / f"t{page_id}.shtml")
+        index_rows.append({"url": f"{base}/t{page_id}.shtml", "file": f"d/t{page_id}.shtml",
+                           "http_status": 200, "content_type": "text/html"})
+        links.append(LINK.format(id=page_id, title=source["title"]))
+    count = -(-pages // PER_PAGE)
+    for index in range(count):
+        name = "default.shtml" if index == 0 else f"default_{index}.shtml"
+        chunk = links[index * PER_PAGE:(index + 1) * PER_PAGE]
+        (site / name).write_text(listing_html(template, chunk, index, count), encoding="utf-8")
+        index_rows.append({"url": f"{base}/{name}", "file": name, "http_status": 200, "content_type": "text/html"})
+    with open(site / "index.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(index_rows[0]))
+        writer.writeheader()
+        writer.writerows(index_rows)
+    return f"{base}/default.shtml"
+
+
+def crawl_seconds(request: CrawlRequest) -> tuple[float, dict]:
+    started = time.perf_counter()
+    result = run_crawl(request)
+    return time.perf_counter() - started, result.stats
+
+
+def full_pipeline(base: str, work: Path) -> dict:
+    """Crawl, load and extract every page; seconds per stage and the crawl's stats."""
+    archive, request = work / "bench.duckdb", CrawlRequest("fmprc_en", work / "full", replay_base=base)
+    crawl_time, stats = crawl_seconds(request)
+    started = time.perf_counter()
+    with open_archive(archive) as con:
+        load_staging(con, request.staging, "bench", "fmprc_en")
+        load_time = time.perf_counter() - started
+        counts = extract_and_save(con, "bench", ["fmprc_en"])
+    return {"crawl": crawl_time, "load": load_time, "extract": time.perf_counter() - started - load_time,
+            "stats": stats, "counts": counts, "archive": archive}
+
+
+def noop_crawl(base: str, first_listing: str, listing_pages: int) -> float:
+    command = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "noop_spider.py"),
+               "-a", f"start={first_listing}", "-a", f"pages={listing_pages}", "-s", f"PODIUM_REPLAY_BASE={base}",
+               "-s", "LOG_LEVEL=WARNING", *[p for k, v in REPLAY_SETTINGS.items() for p in ("-s", f"{k}={v}")]]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}, check=True)
+    return time.perf_counter() - started
+
+
+def incremental_requests(base: str, work: Path, archive: Path) -> dict:
+    with open_archive(archive) as con:
+        archived = documents.archived_urls(con, "fmprc_en")
+    archived_file = work / "archived.tsv"
+    archived_file.write_text("".join(f"{u}\t{h}\n" for u, h in archived), encoding="utf-8")
+    _, stats = crawl_seconds(CrawlRequest("fmprc_en", work / "again", archived_file, replay_base=base))
+    return stats
+
+
+def report(pages: int, full: dict, noop: float, again: dict) -> None:
+    fetched = full["stats"].get("podium/requests/listing", 0) + full["stats"].get("podium/requests/detail", 0)
+    total = full["crawl"] + full["load"] + full["extract"]
+    table = Table(title=f"crawl benchmark: synthetic replay site, {pages} detail pages ({fetched} pages fetched)")
+    for column in ("run", "seconds", "pages/min", "vs do-nothing"):
+        table.add_column(column, justify="right" if column != "run" else "left")
+    noop_rate = fetched / noop * 60
+    for name, seconds in (("do-nothing spider", noop), ("podium crawl only", full["crawl"]),
+                          ("podium full pipeline (crawl+load+extract)", total)):
+        rate = fetched / seconds * 60
+        table.add_row(name, f"{seconds:.1f}", f"{rate:,.0f}", f"{rate / noop_rate:.0%}")
+    Console().print(table)
+    Console().print(f"stages: crawl {full['crawl']:.1f} s, load {full['load']:.1f} s, extract {full['extract']:.1f} s; "
+                    f"{full['counts']['documents']} documents, {full['counts']['statements']} statements")
+    requests = again.get("podium/requests/listing", 0) + again.get("podium/requests/detail", 0)
+    Console().print(f"nightly run with nothing new: {requests} page requests for fmprc_en "
+                    f"({again.get('podium/requests/listing', 0)} listing, {again.get('podium/requests/detail', 0)} detail; "
+                    f"plus robots.txt and the replay index)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000, help="detail pages on the synthetic site")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
+        work = Path(tmp)
+        os.environ.setdefault("PODIUM_DATA", str(work))
+        first = build_site(work / "site", args.pages)
+        with serving(work / "site") as base:
+            noop = noop_crawl(base, first, -(-args.pages // PER_PAGE))
+            full = full_pipeline(base, work)
+            again = incremental_requests(base, work, full["archive"])
+        report(args.pages, full, noop, again)
+
+
+if __name__ == "__main__":
+    main()
