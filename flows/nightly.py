@@ -13,8 +13,10 @@ from prefect.runtime import flow_run
 from flows.crawl import CrawlFailed, CrawlRequest, crawl_source
 from flows.tasks import (export_crawl_state, extract_pending, finish_run, load, prepare_archive,
                          rebuild_search_index, record_failure)
+from flows.report import publish_report
 from podium.replay import serving
 from podium.settings import settings
+from storage.db import writer_lock
 
 
 def new_run_id(flow_name: str) -> str:
@@ -64,18 +66,21 @@ def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archi
     """Crawl, load, extract, index and report: the steps every crawling flow shares.
     `urls` maps a source to the exact pages to fetch instead of walking its listings."""
     path = archive_path(archive)
-    run_id = new_run_id(flow_name)
-    prepare_archive(path, run_id, flow_name, flow_run.get_id(), sources)
-    counts: Counter = Counter()
-    try:
-        crawl_all(path, run_id, sources, replay, counts, urls, **crawl_options)
-        counts.update(extract_pending(path, run_id, sources))
-        rebuild_search_index(path)
-    except Exception:
-        finish_run(path, run_id, "failed", counts, sources)
-        raise
+    with writer_lock(path, settings().lock_wait_seconds):
+        run_id = new_run_id(flow_name)
+        prepare_archive(path, run_id, flow_name, flow_run.get_id(), sources)
+        counts: Counter = Counter()
+        try:
+            crawl_all(path, run_id, sources, replay, counts, urls, **crawl_options)
+            counts.update(extract_pending(path, run_id, sources))
+            rebuild_search_index(path)
+        except Exception:
+            publish_report(finish_run(path, run_id, "failed", counts, sources))
+            raise
+        summary = finish_run(path, run_id, "completed", counts, sources)
     get_run_logger().info("run %s: %s", run_id, dict(counts))
-    return finish_run(path, run_id, "completed", counts, sources)
+    publish_report(summary)
+    return summary
 
 
 def run_name() -> str:

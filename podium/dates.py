@@ -108,3 +108,51 @@ def date_of_briefing(title: str, newer_titles: list[str] | None = None,
         earliest, latest = min(newer, older), max(newer, older)
         return DatedAs(earliest, "listing_neighbours", None if earliest == latest else latest)
     return DatedAs(None, "undated")
+
+
+# -- Chinese titles and dated listings ---------------------------------------------------------
+#   title                    "2019年5月14日外交部发言人耿爽主持例行记者会"
+#   title_year_from_listing  "外交部发言人耿爽2月15日答记者问": the year from the listing's date
+#   title_year_from_page     the same, the year from the page's date line (no listing known)
+#   listing_date             no date in the title: the date shown beside the link on the listing
+#   page_date                no listing either (a saved page, a URL list): the page's own date line
+
+CHINESE_TITLE_DATE = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
+)
+
+
+def chinese_title_date(title: str) -> TitleDate | None:
+    """The first 年月日 date in a title (the briefing's own date leads Chinese titles)."""
+    match = CHINESE_TITLE_DATE.search(title or "")
+    if not match or not 1 <= int(match.group("month")) <= 12:
+        return None
+    year = int(match.group("year")) if match.group("year") else None
+    return TitleDate(int(match.group("month")), int(match.group("day")), year, year is not None)
+
+
+def iso_date(value) -> dt.date | None:
+    """A date from an ISO string (as staged in listing metadata); None when absent or malformed."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+def date_of_listed_item(title: str, list_date: dt.date | None, page_date: dt.date | None = None) -> DatedAs:
+    """Date an item of a listing that shows dates (e.g. "(2020-07-03)") from its title, else the
+    listing's date, else the page's own date line."""
+    parsed = chinese_title_date(title)
+    if parsed and parsed.year and parsed.on(parsed.year):
+        return DatedAs(parsed.on(parsed.year), "title")
+    for anchor, basis in ((list_date, "title_year_from_listing"), (page_date, "title_year_from_page")):
+        day = _year_between(parsed, anchor, None) if parsed and anchor else None
+        if day:
+            return DatedAs(day, basis)
+    if list_date:
+        return DatedAs(list_date, "listing_date")
+    if page_date:
+        return DatedAs(page_date, "page_date")
+    return DatedAs(None, "undated")

@@ -41,6 +41,7 @@ class Document:
     text_hash: str
     encoding: str
     extractor: str
+    authors: list[str] = field(default_factory=list)
 
 
 @dataclass

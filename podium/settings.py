@@ -64,6 +64,7 @@ class Settings:
     max_pages: int
     download_max_bytes: int
     timeout_seconds: int
+    lock_wait_seconds: float = 600.0
     sources: tuple[Source, ...] = field(default=())
 
     def source(self, key: str) -> Source:
@@ -104,6 +105,7 @@ def load_settings() -> Settings:
         max_pages=int(crawl.get("max_pages", 2000)),
         download_max_bytes=int(crawl.get("download_max_bytes", 10_000_000)),
         timeout_seconds=int(crawl.get("timeout_seconds", 30)),
+        lock_wait_seconds=float(raw["run"].get("lock_wait_seconds", 600)),
         sources=load_sources(config_dir() / "sources.yaml"),
     )
 

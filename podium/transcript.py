@@ -3,9 +3,12 @@
 Input is the transcript's paragraphs with one fact about their typography: whether the
 paragraph is (mostly) bold, which is how the China MFA marks questions. The conventions:
 
-* Older era: questions start `Q:`, answers `A:` (the speaker is the spokesperson of the title).
+* Older era: questions start `Q:`, answers `A:` (the speaker is the spokesperson of the title);
+  in Chinese `问：` and `答：`.
 * Newer era: a question starts with the outlet (`Reuters:`, `Follow-up:`), an answer with the
-  speaker's name (`Zhao Lijian:`).
+  speaker's name (`Zhao Lijian:`); in Chinese the reporter (`路透社记者：`, `彭博社记者追问：`,
+  `追问：`) and the name (`赵立坚：`). A reporter's label marks a question even when it is not in
+  bold (short interjections such as `记者：是的。` are set in plain type).
 * Paragraphs without a prefix continue the turn before them; those before the first question
   are the opening remarks.
 """
@@ -22,6 +25,11 @@ ANONYMOUS_QUESTIONERS = {
     "q", "问", "follow-up", "follow up", "journalist", "reporter", "foreign journalist",
     "journalist adds", "记者", "追问",
 }
+# Chinese labels of a question: "<outlet>记者", "记者追问", "彭博社记者提问", "会后有记者问及", "追问二".
+REPORTER_LABEL = re.compile(r"记者(?:追问|提问|问及?|澄清|解释)?$|^追问")
+# The outlet in a Chinese reporter's label ("中央广播电视总台央视记者" → "中央广播电视总台央视").
+OUTLET_LABEL = re.compile(r"^(?P<outlet>[^，,、（(]+?)记者(?:追问|提问)?$")
+CJK = re.compile(r"[\u3400-\u9fff]")
 PREFIX = re.compile(r"^(?P<label>[^:：]{1,45}?)\s*[:：]\s*")
 PARAGRAPH_SEPARATOR = "\n\n"
 
@@ -61,9 +69,17 @@ def split_prefix(text: str) -> tuple[str | None, str]:
     return match.group("label").strip(), text[match.end():]
 
 
+def is_question_label(label: str | None) -> bool:
+    return label is not None and (label.casefold() in QUESTION_LABELS or bool(REPORTER_LABEL.search(label)))
+
+
 def questioner_of(label: str | None) -> str | None:
+    """Who asked: the outlet named in the label, or None when the label names nobody."""
     if label is None or label.casefold() in ANONYMOUS_QUESTIONERS:
         return None
+    if CJK.search(label):  # only "<outlet>记者" names someone; "会后有记者问及" does not
+        match = OUTLET_LABEL.match(label)
+        return match.group("outlet").strip("《》 ") if match else None
     return label
 
 
@@ -91,7 +107,7 @@ class _Segmenter:
 
     def is_question(self, paragraph: Paragraph) -> bool:
         label, _ = split_prefix(paragraph.text)
-        return paragraph.bold or (label is not None and label.casefold() in QUESTION_LABELS)
+        return paragraph.bold or is_question_label(label)
 
     def feed(self, paragraph: Paragraph, offset: int) -> None:
         end = offset + len(paragraph.text)

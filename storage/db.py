@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from filelock import FileLock, Timeout
 
 log = logging.getLogger(__name__)
 
@@ -153,3 +154,19 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, 
         con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _podium_rows")
     finally:
         con.unregister("_podium_rows")
+
+
+@contextmanager
+def writer_lock(path: Path | str, wait_seconds: float):
+    """Hold the archive's writer lock (<archive>.lock) for a whole run: two writing runs never
+    overlap; the second waits up to `wait_seconds`, then fails with a clear message."""
+    lock = FileLock(f"{path}.lock")
+    try:
+        lock.acquire(timeout=wait_seconds)
+    except Timeout as error:
+        raise ArchiveError(f"another run is writing {path} (its lock {path}.lock was held for over "
+                           f"{wait_seconds:.0f} s); try again when that run has finished") from error
+    try:
+        yield
+    finally:
+        lock.release()

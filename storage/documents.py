@@ -13,7 +13,7 @@ from storage.db import insert_rows
 
 DOCUMENT_COLUMNS = (
     "doc_id", "page_id", "source_id", "url", "doc_type", "title", "published_at", "date_basis",
-    "date_latest", "language", "text", "text_hash", "encoding", "extractor",
+    "date_latest", "language", "text", "text_hash", "encoding", "extractor", "authors",
 )
 STATEMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Statement))
 

@@ -47,6 +47,14 @@ def run_summary(con: duckdb.DuckDBPyConnection, run_id: str, source_ids: list[st
     errors = con.execute(
         "SELECT stage, url, error, http_status FROM crawl_errors WHERE run_id = ? ORDER BY error_id",
         [run_id]).fetchall()
+    per_source = con.execute(
+        "SELECT p.source_id, count(DISTINCT p.page_id), count(DISTINCT d.doc_id), count(s.statement_id)"
+        " FROM pages p LEFT JOIN documents d USING (page_id) LEFT JOIN statements s USING (doc_id)"
+        " WHERE p.run_id = ? GROUP BY 1 ORDER BY 1", [run_id]).fetchall()
+    sample = con.execute(
+        "SELECT v.date, v.speaker, v.source_id, v.question, v.text FROM v_statements v"
+        " JOIN documents d USING (doc_id) JOIN pages p USING (page_id)"
+        " WHERE p.run_id = ? ORDER BY v.date DESC, v.statement_id LIMIT 5", [run_id]).fetchall()
     cursor = con.execute("SELECT * FROM crawl_runs WHERE run_id = ?", [run_id])
     row = cursor.fetchone()
     run = dict(zip([c[0] for c in cursor.description], row)) if row else {}
@@ -56,4 +64,6 @@ def run_summary(con: duckdb.DuckDBPyConnection, run_id: str, source_ids: list[st
         "statements_per_speaker": per_speaker,
         "date_range": (first, last),
         "errors": errors,
+        "per_source": per_source,  # (source, pages stored, documents, statements) from this run's pages
+        "sample": sample,  # a few of this run's new statements
     }

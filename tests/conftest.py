@@ -49,11 +49,11 @@ def replay_url():
 
 @pytest.fixture(scope="session")
 def nightly_archive(prefect_harness, tmp_path_factory) -> tuple[Path, dict]:
-    """The archive after one nightly run over the bundled snapshot, and that run's summary."""
+    """The archive after one nightly run of fmprc_en over the bundled snapshot, and its summary."""
     from flows.nightly import nightly
 
     archive = tmp_path_factory.mktemp("nightly") / "archive.duckdb"
-    summary = nightly(replay=str(SNAPSHOTS), archive=str(archive))
+    summary = nightly(sources=["fmprc_en"], replay=str(SNAPSHOTS), archive=str(archive))
     return archive, summary
 
 

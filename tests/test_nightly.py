@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from typer.testing import CliRunner
 
 from conftest import snapshot_rows
@@ -57,10 +59,10 @@ def test_every_answer_has_a_registered_speaker_and_a_date(nightly_archive):
 
 def test_second_run_adds_nothing_and_stops_paging(prefect_harness, copy_snapshot, tmp_path):
     snapshot, archive = copy_snapshot("fmprc_en", SMALL), tmp_path / "a.duckdb"
-    first = nightly(replay=str(snapshot), archive=str(archive))
+    first = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     assert requests_logged(first) == (13, len(SMALL))
     before = counts(archive)
-    second = nightly(replay=str(snapshot), archive=str(archive))
+    second = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     assert counts(archive) == before
     listing, detail = requests_logged(second)
     assert listing <= 2 and detail == 0
@@ -74,25 +76,25 @@ def test_missing_and_empty_pages_are_recorded_and_retried(prefect_harness, copy_
     gone.unlink()  # still in the recording's index: the server answers 404
     empty.write_bytes(re.sub(rb'(<div class="content">).*?(</div>\s*<div class="tool")', rb"\1\2",
                              saved[empty], flags=re.S))
-    first = nightly(replay=str(snapshot), archive=str(archive))
+    first = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     failures = {(url, stage, status) for stage, url, _, status in first["errors"]}
     assert failures == {(url_of("t1593756"), "fetch", 404), (url_of("t1594148"), "extract", None)}
     assert counts(archive)["documents"] == len(SMALL) - 2
 
-    second = nightly(replay=str(snapshot), archive=str(archive))
+    second = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     assert requests_logged(second)[1] == 2  # both tried again
     assert len(second["errors"]) == 2
 
     for path, body in saved.items():
         path.write_bytes(body)
-    third = nightly(replay=str(snapshot), archive=str(archive))
+    third = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     assert third["errors"] == []
     assert counts(archive)["documents"] == len(SMALL)
 
 
 def test_cli_nightly_prints_a_summary_and_the_example_query(prefect_harness, copy_snapshot, tmp_path):
     snapshot = copy_snapshot("fmprc_en", SMALL)
-    result = CliRunner().invoke(app, ["nightly", "--replay", str(snapshot), "--archive",
+    result = CliRunner().invoke(app, ["nightly", "--source", "fmprc_en", "--replay", str(snapshot), "--archive",
                                       str(tmp_path / "a.duckdb"), "--example-query"])
     assert result.exit_code == 0, result.output
     assert f"{len(SMALL)} documents" in result.output
@@ -112,3 +114,25 @@ def test_run_is_recorded_and_the_search_index_follows_the_archive(nightly_archiv
         total = con.execute("SELECT count(*) FROM statements").fetchone()[0]
     assert (status, statements) == ("completed", total)
     assert len(hits) == 5 and all("Peninsula" in text for *_, text in hits)
+
+
+def test_each_run_publishes_a_report(nightly_archive):
+    from flows.report import run_markdown
+
+    _, summary = nightly_archive
+    report = run_markdown(summary)
+    assert "| fmprc_en | 108 | 95 |" in report
+    assert "## A sample of new statements" in report and "Zhao Lijian" in report
+    assert "## Errors (0)" in report
+
+
+def test_a_second_writer_waits_then_fails_clearly(tmp_path):
+    from storage.db import ArchiveError, writer_lock
+
+    archive = tmp_path / "a.duckdb"
+    with writer_lock(archive, 1):
+        with pytest.raises(ArchiveError, match="another run is writing"):
+            with writer_lock(archive, 0.5):
+                pass
+    with writer_lock(archive, 0.5):  # released: the next run goes ahead
+        pass

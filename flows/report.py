@@ -1,0 +1,42 @@
+"""The report a run publishes in the Prefect UI: a Markdown artifact with counts per source, a
+bar chart of what was added, a sample of new statements and the errors."""
+from __future__ import annotations
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+
+BAR_WIDTH = 30
+
+
+def _bars(rows: list[tuple[str, int]]) -> list[str]:
+    top = max((n for _, n in rows), default=0) or 1
+    return [f"{name:<24} {'█' * max(1, round(n / top * BAR_WIDTH)) if n else ''} {n}" for name, n in rows]
+
+
+def _clip(text: str | None, width: int = 160) -> str:
+    text = " ".join((text or "").split()).replace("|", "\\|")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def run_markdown(summary: dict) -> str:
+    run = summary["run"]
+    lines = [f"# {run.get('flow')} run `{run.get('run_id')}`: {run.get('status')}", "",
+             f"{run.get('pages_fetched')} pages fetched ({run.get('pages_new')} new, {run.get('pages_revised')} revised, "
+             f"{run.get('pages_unchanged')} unchanged), {run.get('documents')} documents, "
+             f"{run.get('statements')} statements, {run.get('errors')} errors.", "",
+             "| source | pages stored | documents | statements |", "|---|---:|---:|---:|"]
+    lines += [f"| {s} | {p} | {d} | {n} |" for s, p, d, n in summary["per_source"]] or ["| (nothing new) | 0 | 0 | 0 |"]
+    lines += ["", "## Statements added, per source", "", "```",
+              *_bars([(s, n) for s, _, _, n in summary["per_source"]]), "```", "", "## A sample of new statements", ""]
+    lines += [f"- **{date}**, {speaker} ({source}): {_clip(text)}" + (f"  \n  _Q: {_clip(question, 120)}_" if question else "")
+              for date, speaker, source, question, text in summary["sample"]] or ["(none)"]
+    lines += ["", f"## Errors ({len(summary['errors'])})", ""]
+    lines += [f"- {stage}: {url or '(run)'}: {_clip(error, 200)}" for stage, url, error, _ in summary["errors"][:50]] or ["(none)"]
+    return "\n".join(lines)
+
+
+@task(name="publish-report")
+def publish_report(summary: dict) -> str:
+    key = f"{summary['run'].get('flow', 'run')}-report".replace("_", "-").lower()
+    return str(create_markdown_artifact(run_markdown(summary), key=key,
+                                        description=f"run {summary['run'].get('run_id')}"))

@@ -1,0 +1,84 @@
+"""Copy the fmprc_zh replay snapshot from ../shared/corpus (run by hand; see fmprc_zh/PROVENANCE.md).
+
+A compact, fixed subset of the recorded China MFA 发言人表态 pages:
+  * the first LISTING_PAGES listing pages (2018-11-05 … 2020-07-03), so paging reaches 2018;
+  * every other 例行记者会 transcript dated on a day the fmprc_en snapshot also holds (the en/zh
+    join is tested on those days);
+  * the transcripts around the switch from 问/答 to named turns (2020-03);
+  * the other item kinds of the column: 答记者问, 发表谈话, announcements without a question.
+Files are copied byte for byte (detail pages stay gzipped as in the corpus) with their index rows.
+"""
+import csv
+import re
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+CORPUS = HERE.parent.parent / "shared" / "corpus" / "fmprc" / "zh"
+EN_INDEX = HERE / "fmprc_en" / "index.csv"
+TARGET = HERE / "fmprc_zh"
+LISTING_PAGES = 31  # default.shtml … default_30.shtml
+EN_TITLE_DATE = re.compile(r"on (\w+) ?(\d+), (\d{4})")
+MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+# Named-era switch (问/答 until 2020-03-23, `<outlet>记者：` / `<name>：` from 2020-03-25).
+SWITCH = {"t1758730", "t1759895", "t1761007", "t1761580", "t1763648", "t1765268"}
+# Items that are not regular briefings, one of each shape.
+OTHER_KINDS = {
+    "t1764242",  # 外交部发言人答记者问: one Q/A, no name in the title
+    "t1763023",  # 中国政府向巴基斯坦派遣抗疫医疗专家组: "外交部发言人耿爽宣布：" + text
+    "t1672526",  # 外交部发言人耿爽就香港修例问题发表谈话: plain statement
+    "t1686212",  # 2019年8月5日外交部发言人华春莹答记者问: written answers, dated title
+    "t1719086",  # 2019年11月26日外交部发言人耿爽答记者问 (en: "Geng Shuang's Remarks on November 26, 2019")
+    "t1767286",  # 外交部发言人赵立坚就…答记者问
+    "t1781766",  # 外交部发言人就全国人大会议涉港议程发表谈话: no name anywhere
+}
+# Briefings with unusual turns: non-bold "记者：" interjections inside answers; Zhao Lijian's
+# first weeks, still in the 问/答 form.
+UNUSUAL_TURNS = {"t1681160", "t1723659", "t1749650"}
+
+
+def en_dates() -> set[str]:
+    dates = set()
+    for row in csv.DictReader(open(EN_INDEX, encoding="utf-8")):
+        match = EN_TITLE_DATE.search(row["list_anchor_text"] or row["title"])
+        if row["file"].startswith("detail/") and match:
+            month, day, year = MONTHS[match[1][:3].lower()], int(match[2]), int(match[3])
+            dates.add(f"{year:04d}-{month:02d}-{day:02d}")
+    return dates
+
+
+def chosen_rows(rows: list[dict]) -> list[dict]:
+    listings = {"list/default.shtml"} | {f"list/default_{i}.shtml" for i in range(1, LISTING_PAGES)}
+    oldest = min(r["list_date"] for r in rows if r["listed_on"] == f"default_{LISTING_PAGES - 1}.shtml")
+    shared_days = en_dates()
+    briefings = sorted((r for r in rows if r["file"].startswith("detail/") and r["list_date"] >= oldest
+                        and r["list_date"] in shared_days and "例行记者会" in r["list_anchor_text"]),
+                       key=lambda r: r["list_date"])
+    keep = {r["file"] for r in briefings[::2]}
+    keep |= {f"detail/{stem}.shtml.gz" for stem in SWITCH | OTHER_KINDS | UNUSUAL_TURNS}
+    return [r for r in rows if r["file"] in listings or r["file"] in keep]
+
+
+def build_fmprc_zh() -> None:
+    rows = list(csv.DictReader(open(CORPUS / "index.csv", encoding="utf-8")))
+    chosen = chosen_rows(rows)
+    if TARGET.exists():
+        for old in (TARGET / "list", TARGET / "detail"):
+            shutil.rmtree(old, ignore_errors=True)
+    for row in chosen:
+        target = TARGET / row["file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CORPUS / row["file"], target)
+    with open(TARGET / "index.csv", "w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(chosen)
+    details = sum(1 for r in chosen if r["file"].startswith("detail/"))
+    print(f"fmprc_zh: {len(chosen) - details} listing + {details} detail files", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    build_fmprc_zh()

@@ -1,0 +1,85 @@
+"""China MFA, Chinese: 发言人表态 (regular press conference transcripts, answers, statements).
+
+Listing: default.shtml, default_1.shtml, … (newest first; the page count is in a script). Each
+item shows its date beside the link, "(2020-07-03)": it is staged as `list_date` in the listing
+metadata (the extractor dates a page by it when the title has no date) and decides since/until
+here. Paging stops at the first listing page with nothing new to fetch, at a page that reaches
+back beyond `since`, or, when replaying, at a listing page the recording does not hold.
+"""
+from __future__ import annotations
+
+from podium import fmprc
+from podium.dates import chinese_title_date, iso_date
+from spiders.base import PodiumSpider
+from spiders.items import page_record
+
+
+class FmprcZhSpider(PodiumSpider):
+    name = "fmprc_zh"
+
+    def listing_requests(self):
+        for url in self.source.start_urls:
+            yield self.listing_request(url, index=0, first_page=url)
+
+    def parse_listing(self, response):
+        yield page_record(self.name, response, "listing")
+        items = self.listed_items(response)
+        wanted = [(url, listing) for url, listing, skip in items if skip is None]
+        for _, _, skip in items:
+            if skip:
+                self.count(f"skipped/{skip}")
+        next_page = self._next_listing(response, items, len(wanted))
+        for url, listing in wanted:
+            request = self.detail_request(url, listing)
+            if request:
+                yield request
+        if next_page is not None:
+            yield next_page
+
+    def listed_items(self, response) -> list[tuple[str, dict, str | None]]:
+        """(url, listing metadata, skip reason or None) of each item, in listing order."""
+        items = []
+        for rank, li in enumerate(response.css(fmprc.LISTING_ITEMS_ZH)):
+            href = li.css("a::attr(href)").get()
+            if not href:
+                continue
+            anchor = " ".join(li.css("a ::text").getall()).strip()
+            shown = fmprc.LISTING_ITEM_DATE.search(" ".join(li.css("::text").getall()))
+            listing = {"listing_url": response.url, "page": response.meta["index"], "rank": rank,
+                       "anchor": anchor, "list_date": shown.group(1) if shown else None}
+            url = response.urljoin(href)
+            items.append((url, listing, self.skip_reason(url, self.item_date(listing))))
+        return items
+
+    @staticmethod
+    def item_date(listing: dict):
+        """The listing's date of an item; failing that, a full date in its title."""
+        shown = iso_date(listing["list_date"])
+        if shown:
+            return shown
+        parsed = chinese_title_date(listing["anchor"])
+        return parsed.on(parsed.year) if parsed and parsed.year else None
+
+    def _pages_on(self, items) -> bool:
+        """Whether the next listing page may hold something to fetch (see the module docstring).
+        Links missing from a replayed recording do not stop it."""
+        oldest = self.item_date(items[-1][1]) if items else None
+        if self.since is not None and oldest is not None and oldest < self.since:
+            return False  # newest first: everything on the next pages is older still
+        reasons = [skip for _, _, skip in items]
+        if any(reason is None for reason in reasons):
+            return True
+        return "archived" not in reasons
+
+    def _next_listing(self, response, items, wanted: int):
+        index = response.meta["index"]
+        count = fmprc.listing_page_count(response.text) or 1
+        if index + 1 >= count or not self._pages_on(items):
+            return None
+        if self.crawler.stats.get_value("podium/requests/detail", 0) + wanted >= self.max_pages:
+            return None
+        url = fmprc.listing_page_url(response.meta["first_page"], index + 1)
+        if not self.is_recorded(url):
+            self.count("skipped/listing_not_recorded")
+            return None
+        return self.listing_request(url, index=index + 1, first_page=response.meta["first_page"])

@@ -1,0 +1,184 @@
+"""Generic spider families for config-only sources: a source row with `spider: listing | feed |
+sitemap | url_list` needs no module of its own.
+
+  listing   walks `start_urls` (listing pages) and their next pages; article links come from the
+            row's `hints` or, without hints, from podium.links' heuristic
+  feed      reads RSS/Atom feeds (`feed_urls`) with feedparser
+  sitemap   reads sitemaps and sitemap indexes (`feed_urls`), news sitemaps included
+  url_list  fetches exactly the pages in `start_urls` (and `-a urls=` as every spider does)
+
+At import, one spider class per configured row of these families is created with `name = <key>`,
+so Scrapy's spider loader finds it under the source's key. Each family fetches and selects only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import feedparser
+from lxml import etree
+
+from podium import links
+from podium.settings import settings as podium_settings
+from spiders.base import PodiumSpider
+from spiders.items import page_record
+
+log = logging.getLogger(__name__)
+
+# Sitemap elements, matched on local names so that any namespace prefix works.
+SITEMAP_CHILDREN = "/*[local-name()='sitemapindex']/*[local-name()='sitemap']/*[local-name()='loc']/text()"
+SITEMAP_URLS = "/*[local-name()='urlset']/*[local-name()='url']"
+SITEMAP_LOC = "string(*[local-name()='loc'])"
+SITEMAP_LASTMOD = "string(*[local-name()='lastmod'])"
+NEWS_DATE = "string(*[local-name()='news']/*[local-name()='publication_date'])"
+NEWS_TITLE = "string(*[local-name()='news']/*[local-name()='title'])"
+
+
+def _iso_day(value: str | None) -> dt.date | None:
+    """The day of a W3C datetime ("2019-11-20", "2019-11-20T07:00:00+00:00")."""
+    try:
+        return dt.date.fromisoformat(value.strip()[:10]) if value and value.strip() else None
+    except ValueError:
+        return None
+
+
+class GenericSpider(PodiumSpider):
+    """What the families share: staging a listing and requesting the listed pages it selects."""
+
+    def request_listed(self, url: str, day: dt.date | None, listing: dict):
+        """A detail request for a listed page, or None (and the reason counted) when it is skipped."""
+        skip = self.skip_reason(url, day)
+        if skip:
+            self.count(f"skipped/{skip}")
+            return None
+        return self.detail_request(url, {**listing, "date": day.isoformat() if day else None})
+
+    def follow_listing(self, url: str, **meta):
+        """A request for another listing page, unless a replayed recording lacks it."""
+        if not self.is_recorded(url):
+            self.count("skipped/listing_not_recorded")
+            return None
+        return self.listing_request(url, **meta)
+
+    def page_cap_reached(self) -> bool:
+        return self.crawler.stats.get_value("podium/requests/detail", 0) >= self.max_pages
+
+
+class ListingSpider(GenericSpider):
+    def listing_requests(self):
+        for url in self.source.start_urls:
+            yield self.listing_request(url, page=0)
+
+    def parse_listing(self, response):
+        yield page_record(self.name, response, "listing")
+        found = links.article_links(response.text, response.url, self.source.hints)
+        reasons = [self.skip_reason(link.url, link.date) for link in found]
+        for rank, link in enumerate(found):
+            listing = {"listing_url": response.url, "page": response.meta["page"], "rank": rank,
+                       "anchor": link.anchor}
+            request = self.request_listed(link.url, link.date, listing)
+            if request:
+                yield request
+        following = links.next_page(response.text, response.url, self.source.hints)
+        if following and self.pages_on(found, reasons):
+            request = self.follow_listing(following, page=response.meta["page"] + 1)
+            if request:
+                yield request
+
+    def pages_on(self, found: list[links.Link], reasons: list[str | None]) -> bool:
+        """Whether the next listing page may hold something to fetch.
+
+        Stop at the archive's frontier (a page with archived links and nothing new), at a page
+        that lists something dated before `since` (listings run newest first, so the next page is
+        older still), or at the page cap. Links missing from a replayed recording do not stop it.
+        """
+        if not found or self.page_cap_reached():
+            return False
+        days = [link.date for link in found if link.date]
+        if self.since and days and min(days) < self.since:
+            return False
+        if any(reason is None for reason in reasons):
+            return True
+        return "archived" not in reasons
+
+
+class FeedSpider(GenericSpider):
+    def listing_requests(self):
+        for url in self.source.feed_urls:
+            yield self.listing_request(url, page=0)
+
+    def parse_listing(self, response):
+        yield page_record(self.name, response, "listing")
+        feed = feedparser.parse(response.body)
+        if feed.bozo and not feed.entries:
+            self.count("errors/unreadable_feed")
+            self.logger.warning("unreadable feed %s: %s", response.url, feed.get("bozo_exception"))
+        for rank, entry in enumerate(feed.entries):
+            if not entry.get("link"):
+                continue
+            stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+            day = dt.date(*stamp[:3]) if stamp else None
+            listing = {"feed_url": response.url, "rank": rank, "anchor": entry.get("title", ""),
+                       "authors": [a.get("name") for a in entry.get("authors", []) if a.get("name")]}
+            request = self.request_listed(response.urljoin(entry.link), day, listing)
+            if request:
+                yield request
+
+
+class SitemapSpider(GenericSpider):
+    def listing_requests(self):
+        for url in self.source.feed_urls:
+            yield self.listing_request(url, page=0)
+
+    def parse_listing(self, response):
+        yield page_record(self.name, response, "listing")
+        try:
+            root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False))
+        except etree.XMLSyntaxError:
+            root = None
+        if root is None:
+            self.count("errors/unreadable_sitemap")
+            self.logger.warning("unreadable sitemap %s", response.url)
+            return
+        for url in root.xpath(SITEMAP_CHILDREN):
+            request = self.follow_listing(response.urljoin(url.strip()), page=response.meta["page"] + 1)
+            if request:
+                yield request
+        for rank, entry in enumerate(root.xpath(SITEMAP_URLS)):
+            day = _iso_day(entry.xpath(NEWS_DATE)) or _iso_day(entry.xpath(SITEMAP_LASTMOD))
+            listing = {"sitemap_url": response.url, "rank": rank, "anchor": entry.xpath(NEWS_TITLE).strip()}
+            request = self.request_listed(response.urljoin(entry.xpath(SITEMAP_LOC).strip()), day, listing)
+            if request:
+                yield request
+
+
+class UrlListSpider(GenericSpider):
+    """The row's `start_urls` are the pages themselves; archived ones are not fetched again."""
+
+    def listing_requests(self):
+        for url in self.source.start_urls:
+            request = self.request_listed(url, None, {"listed_in": "config"})
+            if request:
+                yield request
+
+
+FAMILIES = {"listing": ListingSpider, "feed": FeedSpider, "sitemap": SitemapSpider, "url_list": UrlListSpider}
+
+
+def _class_name(key: str) -> str:
+    return "".join(part.capitalize() for part in key.split("_")) + "Spider"
+
+
+def _register_configured_sources() -> None:
+    """One spider class per configured source of a generic family, named after its key."""
+    for source in podium_settings().sources:
+        family = FAMILIES.get(source.spider)
+        if family is None:
+            continue
+        name = _class_name(source.key)
+        globals()[name] = type(name, (family,), {"name": source.key, "__module__": __name__,
+                                                 "__doc__": f"{source.name} ({source.spider} spider)"})
+        log.debug("registered spider %s (%s family)", source.key, source.spider)
+
+
+_register_configured_sources()

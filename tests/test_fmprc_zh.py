@@ -1,0 +1,249 @@
+"""China MFA Chinese 发言人表态: hand-checked expectations (tests/fixtures/fmprc_zh/*.json, written
+by reading each real page) against the parser directly and against the archive after a real
+crawl of the replayed pages; incremental runs, since/until, and the en/zh briefing-day join."""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+import shutil
+
+import pytest
+
+from conftest import SNAPSHOTS, expected_pages, snapshot_rows
+from flows.crawl import CrawlRequest, run_crawl
+from flows.nightly import nightly
+from podium.dates import chinese_title_date, date_of_listed_item
+from podium.extract import StoredPage, extract
+from podium.settings import settings
+from podium.speakers import registry
+from storage.db import open_archive
+
+EXPECTED = expected_pages("fmprc_zh")
+IDS = [e["file"].split("/")[-1].split(".")[0] for e in EXPECTED]
+ROWS = {r["url"]: r for r in snapshot_rows("fmprc_zh")}
+CONTENT_ROWS = ("pages", "documents", "statements", "crawl_errors")
+
+
+def extracted(expected: dict, listing: dict | None):
+    body = (SNAPSHOTS / "fmprc_zh" / expected["file"]).read_bytes()
+    page = StoredPage("test", "fmprc_zh", expected["url"], gzip.decompress(body), "text/html", listing)
+    return extract(page, settings().source("fmprc_zh"), registry())
+
+
+def listing_of(expected: dict) -> dict:
+    """What the spider stages for an item: the date shown beside it on its listing page."""
+    row = ROWS[expected["url"]]
+    return {"anchor": row["list_anchor_text"], "list_date": row["list_date"]}
+
+
+def observed(statements: list[dict]) -> dict:
+    """The facts the expectation files record, computed from extracted statements."""
+    answers = [s for s in statements if s["kind"] == "answer"]
+    opening = [s for s in statements if s["kind"] == "opening_remarks"]
+    questioners: list[str] = []
+    for s in answers:
+        if s["questioner"] and s["questioner"] not in questioners:
+            questioners.append(s["questioner"])
+    by: dict[str, int] = {}
+    for s in answers:
+        by[s["speaker_name"]] = by.get(s["speaker_name"], 0) + 1
+    kinds: dict[str, int] = {}
+    for s in statements:
+        kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
+    first, last = (answers[0], answers[-1]) if answers else (None, None)
+    return {
+        "answer_turns": len(answers),
+        "question_count": sum(1 for s in answers if s["question"]),
+        "has_opening_remarks": bool(opening),
+        "opening_starts": opening[0]["text"][:20] if opening else None,
+        "answers_by": by,
+        "first_answer_starts": first["text"][:20] if first else None,
+        "last_answer_starts": last["text"][:20] if last else None,
+        "first_question_starts": first["question"][:20] if first else None,
+        "questioners": questioners,
+        "kinds": kinds,
+    }
+
+
+def as_dicts(extraction) -> list[dict]:
+    reg = registry()
+    return [{**vars(s), "speaker_name": reg.resolve(s.speaker_raw).name
+             if s.speaker_raw and reg.resolve(s.speaker_raw) else s.speaker_raw}
+            for s in extraction.statements]
+
+
+# -- the parser on the real pages ------------------------------------------------------------
+
+def test_there_are_enough_hand_checked_pages_across_both_eras():
+    named_era = [e for e in EXPECTED if e["questioners"]]
+    transcripts = [e for e in EXPECTED if "例行记者会" in e["title"]]
+    assert len(EXPECTED) >= 8
+    assert len(named_era) >= 3 and len(transcripts) - len(named_era) >= 4
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_parser_finds_the_turns_read_off_the_page(expected):
+    got = observed(as_dicts(extracted(expected, listing_of(expected))))
+    assert got == {key: expected[key] for key in got}
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_parser_dates_the_page_and_says_how(expected):
+    document = extracted(expected, listing_of(expected)).document
+    assert document.published_at == dt.date.fromisoformat(expected["date"])
+    assert document.date_basis == expected["date_basis"]
+    assert document.language == "zh" and document.title == expected["title"]
+
+
+def test_without_a_listing_an_undated_title_falls_back_to_the_pages_date_line():
+    expected = next(e for e in EXPECTED if e["file"].endswith("t1764242.shtml.gz"))
+    document = extracted(expected, None).document
+    assert (document.published_at, document.date_basis) == (dt.date(2020, 3, 31), "page_date")
+
+
+def test_statement_offsets_point_into_the_document_text():
+    for expected in EXPECTED:
+        extraction = extracted(expected, None)
+        for statement in extraction.statements:
+            assert extraction.document.text[statement.char_start:statement.char_end] == statement.text
+
+
+def test_wen_da_answers_carry_the_title_spokesperson_role_and_language():
+    expected = next(e for e in EXPECTED if e["file"].endswith("t1645149.shtml.gz"))
+    statements = extracted(expected, None).statements
+    assert {(s.speaker_id, s.speaker_raw, s.role, s.language) for s in statements} == {
+        ("lu_kang", "陆慷", "Foreign Ministry Spokesperson", "zh")}
+    assert all(s.question and not s.question.startswith("问") for s in statements)
+    assert all(not s.text.startswith("答") for s in statements)
+
+
+def test_an_announcement_is_a_press_statement_of_the_spokesperson_named_in_its_body():
+    expected = next(e for e in EXPECTED if e["file"].endswith("t1763023.shtml.gz"))
+    extraction = extracted(expected, None)
+    (statement,) = extraction.statements
+    assert (statement.kind, statement.speaker_id, statement.question) == ("press_statement", "geng_shuang", None)
+    assert statement.text.startswith("外交部发言人耿爽宣布：")
+    assert extraction.document.doc_type == "statement"
+
+
+def test_chinese_title_dates():
+    assert chinese_title_date("2019年5月14日外交部发言人耿爽主持例行记者会").on(2019) == dt.date(2019, 5, 14)
+    assert date_of_listed_item("外交部发言人耿爽2月15日答记者问", dt.date(2018, 2, 16)).date == dt.date(2018, 2, 15)
+    assert date_of_listed_item("外交部发言人耿爽2月15日答记者问", dt.date(2018, 2, 16)).basis == "title_year_from_listing"
+    assert date_of_listed_item("外交部发言人答记者问", None).basis == "undated"
+
+
+# -- a real crawl of the replayed snapshot -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def both_archive(prefect_harness, tmp_path_factory):
+    """The archive after one nightly run of fmprc_en and fmprc_zh over the bundled snapshots."""
+    archive = tmp_path_factory.mktemp("zh") / "archive.duckdb"
+    summary = nightly(sources=["fmprc_en", "fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
+    return archive, summary
+
+
+def archived_statements(archive, url: str) -> list[dict]:
+    with open_archive(archive, read_only=True) as con:
+        cursor = con.execute(
+            "SELECT s.*, coalesce(v.speaker, s.speaker_raw) AS speaker_name, d.published_at,"
+            " d.date_basis AS doc_basis, d.language AS doc_language"
+            " FROM statements s JOIN documents d USING (doc_id) JOIN v_statements v USING (statement_id)"
+            " WHERE d.url = ? ORDER BY s.seq", [url])
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def test_crawl_archives_every_recorded_zh_page(both_archive):
+    archive, summary = both_archive
+    details = [r for r in snapshot_rows("fmprc_zh") if r["file"].startswith("detail/")]
+    assert summary["errors"] == []
+    with open_archive(archive, read_only=True) as con:
+        documents = con.execute("SELECT count(*) FROM documents WHERE source_id = 'fmprc_zh'").fetchone()[0]
+        pages = con.execute("SELECT count(*) FROM pages WHERE source_id = 'fmprc_zh'").fetchone()[0]
+    assert (documents, pages) == (len(details), len(snapshot_rows("fmprc_zh")))
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_crawled_and_archived_page_matches_the_page(both_archive, expected):
+    archive, _ = both_archive
+    statements = archived_statements(archive, expected["url"])
+    got = observed(statements)
+    assert got == {key: expected[key] for key in got}
+    assert {(s["statement_date"], s["doc_basis"], s["language"]) for s in statements} == {
+        (dt.date.fromisoformat(expected["date"]), expected["date_basis"], "zh")}
+
+
+def test_listing_dates_are_staged_with_each_page(both_archive):
+    archive, _ = both_archive
+    with open_archive(archive, read_only=True) as con:
+        rows = con.execute("SELECT url, listing->>'list_date' FROM pages"
+                           " WHERE source_id = 'fmprc_zh' AND page_kind = 'detail'").fetchall()
+    assert rows and {url: day for url, day in rows} == {url: ROWS[url]["list_date"] for url, _ in rows}
+
+
+def requests_logged(summary: dict, source: str) -> tuple[int, int]:
+    log = settings().data_dir / "runs" / summary["run"]["run_id"] / f"{source}.log"
+    match = re.search(r"podium: listing requests=(\d+) detail requests=(\d+)", log.read_text())
+    return int(match.group(1)), int(match.group(2))
+
+
+def counts(archive) -> dict:
+    with open_archive(archive, read_only=True) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CONTENT_ROWS}
+
+
+def test_second_run_adds_nothing_and_stops_paging(both_archive, tmp_path):
+    archive = tmp_path / "again.duckdb"
+    shutil.copyfile(both_archive[0], archive)
+    before = counts(archive)
+    second = nightly(sources=["fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
+    listing, detail = requests_logged(second, "fmprc_zh")
+    assert listing <= 2 and detail == 0
+    assert counts(archive) == before
+    assert second["run"]["pages_new"] == 0 and second["run"]["statements"] == 0
+
+
+def test_since_and_until_are_honoured_by_the_listing_dates(replay_url, tmp_path):
+    request = CrawlRequest("fmprc_zh", tmp_path, replay_base=replay_url, since="2020-03-20", until="2020-04-01")
+    result = run_crawl(request)
+    staged = [json.loads(line) for line in result.staging.read_text(encoding="utf-8").splitlines()]
+    days = {r["listing"]["list_date"] for r in staged if r["page_kind"] == "detail"}
+    recorded = {r["list_date"] for r in snapshot_rows("fmprc_zh")
+                if r["file"].startswith("detail/") and "2020-03-20" <= r["list_date"] <= "2020-04-01"}
+    assert days == recorded and len(days) >= 5
+    # paging stops at the listing page that reaches back beyond `since` (page 5 of 31 ends 2020-03-20)
+    assert result.stats["podium/requests/listing"] <= 7
+
+
+# -- the en/zh join ---------------------------------------------------------------------------
+
+def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(both_archive):
+    archive, _ = both_archive
+    with open_archive(archive, read_only=True) as con:
+        days = con.execute("SELECT date, country, en_title, zh_title, en_answers, zh_answers"
+                           " FROM v_briefing_days ORDER BY date").fetchall()
+    assert len(days) >= 10
+    assert len({d[0] for d in days}) == len(days)  # one pair per day
+    for date, country, en_title, zh_title, _, _ in days:
+        assert country == "CN" and "例行记者会" in zh_title
+        assert zh_title.startswith(f"{date.year}年{date.month}月{date.day}日")
+    by_day = {d[0]: d for d in days}
+    # 2020-07-03: 11 answers on the Chinese page (fixture t1794584) and on the English one (t1794629)
+    assert by_day[dt.date(2020, 7, 3)][4:] == (11, 11)
+
+
+def test_statements_of_both_languages_join_through_the_briefing_day(both_archive):
+    archive, _ = both_archive
+    with open_archive(archive, read_only=True) as con:
+        pairs = con.execute(
+            "SELECT en.questioner, zh.questioner, en.speaker_id, zh.speaker_id FROM v_briefing_answers a"
+            " JOIN statements en ON en.statement_id = a.en_statement_id"
+            " JOIN statements zh ON zh.statement_id = a.zh_statement_id"
+            " WHERE a.date = DATE '2020-07-03' ORDER BY a.answer_no").fetchall()
+    # outlets as the two pages print them, in the same order
+    assert [p[1] for p in pairs[:3]] == ["中央电视台", "北京青年报", "中新社"]
+    assert [p[0] for p in pairs[:3]] == ["CCTV", "Beijing Youth Daily", "China News Service"]
+    assert {(p[2], p[3]) for p in pairs} == {("zhao_lijian", "zhao_lijian")}
