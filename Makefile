@@ -25,3 +25,7 @@ test: install
 
 clean:
 	rm -rf data .pytest_cache
+
+# The Prefect UI at http://127.0.0.1:4200 with podium's deployments (nightly, adhoc-crawl, …).
+serve: install
+	$(BIN)/podium serve

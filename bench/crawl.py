@@ -89,7 +89,7 @@ def full_pipeline(base: str, work: Path) -> dict:
     with open_archive(archive) as con:
         load_staging(con, request.staging, "bench", "fmprc_en")
         load_time = time.perf_counter() - started
-        counts = extract_and_save(con, "bench", ["fmprc_en"])
+        counts = extract_and_save(con, "bench", documents.pending_page_ids(con, ["fmprc_en"]))
     return {"crawl": crawl_time, "load": load_time, "extract": time.perf_counter() - started - load_time,
             "stats": stats, "counts": counts, "archive": archive}
 

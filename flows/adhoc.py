@@ -6,6 +6,8 @@ import datetime as dt
 from prefect import flow
 
 from flows.nightly import crawl_pipeline, run_name
+from flows.params import SourceKey, source_keys
+from flows.reprocess import reprocess as reprocess_flow
 from podium.settings import ConfigError, settings
 
 
@@ -17,14 +19,27 @@ def group_urls(urls: list[str], sources: list[str]) -> dict[str, list[str]]:
 
 
 @flow(name="adhoc-crawl", flow_run_name=run_name)
-def adhoc_crawl(sources: list[str] | None = None, since: dt.date | None = None, until: dt.date | None = None,
-                urls: list[str] | None = None, max_pages: int | None = None, replay: str | None = None,
-                archive: str | None = None) -> dict:
+def adhoc_crawl(sources: list[SourceKey] | None = None, since: dt.date | None = None, until: dt.date | None = None,
+                urls: list[str] | None = None, max_pages: int | None = None, reprocess: bool = False,
+                replay: str | None = None, archive: str | None = None) -> dict:
     """Crawl now: the given sources (all enabled ones if none) between `since` and `until`,
-    or exactly the given URLs (each fetched even if archived: changed pages become revisions)."""
+    or exactly the given URLs (each fetched even if archived: changed pages become revisions).
+
+    Args:
+        sources: Sources to crawl; none means every enabled source.
+        since: Only items dated on or after this day.
+        until: Only items dated on or before this day.
+        urls: Fetch exactly these pages instead of walking listings; each must belong to a source.
+        max_pages: At most this many detail pages per source.
+        reprocess: Also extract the sources' stored pages in the date range again.
+        replay: Crawl a recording: a snapshot folder or a replay server URL (empty: the live sites).
+        archive: The archive file (empty: the configured one).
+    """
     if since and until and since > until:
         raise ConfigError(f"since ({since}) is after until ({until})")
-    keys = [settings().source(k).key for k in sources or []]
+    keys = source_keys(sources)
+    if reprocess:
+        reprocess_flow(sources=keys or None, since=since, until=until, archive=archive)
     if urls:
         grouped = group_urls(urls, keys)
         return crawl_pipeline("adhoc-crawl", list(grouped), replay, archive, urls=grouped)

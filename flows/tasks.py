@@ -55,11 +55,11 @@ def record_failure(archive: Path, run_id: str, source: str, stage: str, error: s
         record_error(con, run_id, {"source_id": source, "stage": stage, "error": error})
 
 
-def extract_and_save(con, run_id: str, sources: list[str]) -> Counter:
-    """Make documents and statements of every page that has none yet; failures become errors.
+def extract_and_save(con, run_id: str, page_ids: list[str]) -> Counter:
+    """Make (or remake) the documents and statements of these pages; failures become errors.
     Each batch of pages is saved in one transaction."""
     counts: Counter = Counter()
-    for pages in documents.pending_pages(con, sources):
+    for pages in documents.in_batches(con, page_ids):
         extractions, failures = [], []
         for page in pages:
             try:
@@ -78,9 +78,19 @@ def extract_and_save(con, run_id: str, sources: list[str]) -> Counter:
 
 @task(name="extract", task_run_name="extract-{sources}")
 def extract_pending(archive: Path, run_id: str, sources: list[str]) -> Counter:
+    """Extract every page of these sources that has no document yet (new, revised, or failed)."""
     with open_archive(archive) as con:
-        counts = extract_and_save(con, run_id, sources)
+        counts = extract_and_save(con, run_id, documents.pending_page_ids(con, sources))
     get_run_logger().info("extracted %s", dict(counts))
+    return counts
+
+
+@task(name="re-extract", task_run_name="re-extract-{sources}")
+def extract_again(archive: Path, run_id: str, sources: list[str], since=None, until=None) -> Counter:
+    """Extract the stored pages of these sources again (dated in the range), fetching nothing."""
+    with open_archive(archive) as con:
+        counts = extract_and_save(con, run_id, documents.stored_page_ids(con, sources, since, until))
+    get_run_logger().info("re-extracted %s", dict(counts))
     return counts
 
 

@@ -188,6 +188,20 @@ def ingest(
 
 
 @app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port of the Prefect server on 127.0.0.1.")] = 4200,
+) -> None:
+    """Start the Prefect UI (unless a server already runs) and serve podium's deployments."""
+    from podium.serving import api_url, serve as serve_all
+
+    console.print(f"Prefect UI: http://127.0.0.1:{port}  (API {api_url(port)}); Ctrl-C stops what this started")
+    try:
+        serve_all(port)
+    except (RuntimeError, TimeoutError) as error:
+        fail(str(error))
+
+
+@app.command()
 def replay(
     snapshot: Annotated[Path, typer.Argument(help="A snapshot folder (one sub-folder per source).")] = Path("snapshots"),
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,

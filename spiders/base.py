@@ -122,6 +122,15 @@ class PodiumSpider(scrapy.Spider):
             return "out_of_range"
         return None
 
+    def keeps_paging(self, reasons: list[str | None]) -> bool:
+        """Whether to read the next listing page, given why each link here was skipped (None: not
+        skipped). Page on while something is fetchable; stop at the archive's frontier (archived
+        links and nothing new), except in a bounded range crawl (`until`): a backfill walks past
+        what is already archived. Links missing from a replayed recording do not stop it."""
+        if any(reason is None for reason in reasons):
+            return True
+        return self.until is not None or "archived" not in reasons
+
     def count(self, name: str) -> int:
         self.crawler.stats.inc_value(f"podium/{name}")
         return self.crawler.stats.get_value(f"podium/{name}")

@@ -43,6 +43,20 @@ def pending_page_ids(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> l
     return [row[0] for row in rows]
 
 
+def stored_page_ids(con: duckdb.DuckDBPyConnection, source_ids: list[str], since=None, until=None) -> list[str]:
+    """Latest revisions of the detail pages of these sources whose document (if any) is dated in
+    the range; undated documents are always included (re-extraction may date them)."""
+    rows = con.execute(
+        _LATEST_DETAIL_PAGES
+        + " AND p.source_id IN (SELECT unnest(?))"
+        + " AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.url = p.url"
+        + "   AND (d.published_at < coalesce(?, DATE '0001-01-01') OR d.published_at > coalesce(?, DATE '9999-12-31')))"
+        + " ORDER BY p.url",
+        [source_ids, since, until],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 def pages_by_id(con: duckdb.DuckDBPyConnection, page_ids: list[str]) -> list[StoredPage]:
     rows = con.execute(
         "SELECT page_id, source_id, url, body_gz, content_type, listing FROM pages"
@@ -50,9 +64,8 @@ def pages_by_id(con: duckdb.DuckDBPyConnection, page_ids: list[str]) -> list[Sto
     return [_stored_page(row) for row in rows]
 
 
-def pending_pages(con: duckdb.DuckDBPyConnection, source_ids: list[str], batch: int = 200):
-    """The pending pages in batches, so a large backlog is never all in memory at once."""
-    ids = pending_page_ids(con, source_ids)
+def in_batches(con: duckdb.DuckDBPyConnection, ids: list[str], batch: int = 200):
+    """Pages by id in batches, so a large backlog is never all in memory at once."""
     for start in range(0, len(ids), batch):
         yield pages_by_id(con, ids[start:start + batch])
 

@@ -67,3 +67,15 @@ def run_summary(con: duckdb.DuckDBPyConnection, run_id: str, source_ids: list[st
         "per_source": per_source,  # (source, pages stored, documents, statements) from this run's pages
         "sample": sample,  # a few of this run's new statements
     }
+
+
+def finished_chunks(con: duckdb.DuckDBPyConnection, backfill_id: str, source_id: str) -> set[dt.date]:
+    rows = con.execute("SELECT since FROM backfill_chunks WHERE backfill_id = ? AND source_id = ?",
+                       [backfill_id, source_id]).fetchall()
+    return {row[0] for row in rows}
+
+
+def finish_chunk(con: duckdb.DuckDBPyConnection, backfill_id: str, source_id: str, since: dt.date,
+                 until: dt.date, run_id: str) -> None:
+    con.execute("INSERT OR REPLACE INTO backfill_chunks VALUES (?, ?, ?, ?, ?, ?)",
+                [backfill_id, source_id, since, until, run_id, now()])

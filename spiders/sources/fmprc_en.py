@@ -55,18 +55,12 @@ class FmprcEnSpider(PodiumSpider):
         return url, listing
 
     def _pages_on(self, links) -> bool:
-        """Whether the next listing page may hold something to fetch.
-
-        Stop at the archive's frontier (a page with archived links and nothing new), or where
-        every link is older than `since`. Links missing from a replayed recording do not stop it.
-        """
-        reasons = [self.skip_reason(url, full_title_date(anchor)) for url, anchor in links]
+        """Whether the next listing page may hold something to fetch: not once every link here
+        is older than `since`; otherwise as PodiumSpider.keeps_paging says."""
         too_old = [self.since is not None and (full_title_date(a) or self.since) < self.since for _, a in links]
         if links and all(too_old):
             return False
-        if any(reason is None for reason in reasons):
-            return True
-        return "archived" not in reasons
+        return self.keeps_paging([self.skip_reason(url, full_title_date(anchor)) for url, anchor in links])
 
     def _next_listing(self, response, links, anchors, wanted):
         index = response.meta["index"]

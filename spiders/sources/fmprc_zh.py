@@ -66,10 +66,7 @@ class FmprcZhSpider(PodiumSpider):
         oldest = self.item_date(items[-1][1]) if items else None
         if self.since is not None and oldest is not None and oldest < self.since:
             return False  # newest first: everything on the next pages is older still
-        reasons = [skip for _, _, skip in items]
-        if any(reason is None for reason in reasons):
-            return True
-        return "archived" not in reasons
+        return self.keeps_paging([skip for _, _, skip in items])
 
     def _next_listing(self, response, items, wanted: int):
         index = response.meta["index"]

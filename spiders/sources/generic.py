@@ -97,9 +97,7 @@ class ListingSpider(GenericSpider):
         days = [link.date for link in found if link.date]
         if self.since and days and min(days) < self.since:
             return False
-        if any(reason is None for reason in reasons):
-            return True
-        return "archived" not in reasons
+        return self.keeps_paging(reasons)
 
 
 class FeedSpider(GenericSpider):

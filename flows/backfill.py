@@ -1,0 +1,70 @@
+"""The backfill flow: a long date range crawled in chunks, newest first, resumable."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from prefect import flow, get_run_logger, task
+
+from flows.nightly import archive_path, crawl_pipeline, run_name
+from flows.params import SourceKey, source_keys
+from podium.settings import ConfigError
+from storage import runs
+from storage.db import open_archive
+
+
+def date_chunks(since: dt.date, until: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:
+    """[since, until] cut into ranges of `days` days, newest first (listings are newest first)."""
+    chunks, end = [], until
+    while end >= since:
+        start = max(since, end - dt.timedelta(days=days - 1))
+        chunks.append((start, end))
+        end = start - dt.timedelta(days=1)
+    return chunks
+
+
+def backfill_id(source: str, since: dt.date, until: dt.date) -> str:
+    return hashlib.sha1(f"{source}:{since}:{until}".encode()).hexdigest()[:12]
+
+
+@task(name="finished-chunks")
+def finished_chunks(archive, bid: str, source: str) -> set[dt.date]:
+    with open_archive(archive) as con:
+        return runs.finished_chunks(con, bid, source)
+
+
+@task(name="finish-chunk")
+def finish_chunk(archive, bid: str, source: str, chunk: tuple[dt.date, dt.date], run_id: str) -> None:
+    with open_archive(archive) as con:
+        runs.finish_chunk(con, bid, source, chunk[0], chunk[1], run_id)
+
+
+@flow(name="backfill", flow_run_name=run_name)
+def backfill(sources: list[SourceKey], since: dt.date, until: dt.date, chunk_days: int = 30,
+             replay: str | None = None, archive: str | None = None) -> list[dict]:
+    """Crawl a past date range source by source, `chunk_days` at a time. Finished chunks are
+    recorded: running the same backfill again resumes after the last finished chunk.
+
+    Args:
+        sources: Sources to backfill.
+        since: First day of the range.
+        until: Last day of the range.
+        chunk_days: Days per chunk (one crawl run each).
+        replay: Crawl a recording: a snapshot folder or a replay server URL (empty: the live sites).
+        archive: The archive file (empty: the configured one).
+    """
+    if since > until or chunk_days < 1:
+        raise ConfigError(f"backfill needs since ≤ until and chunk_days ≥ 1 (got {since}, {until}, {chunk_days})")
+    path, summaries = archive_path(archive), []
+    for source in source_keys(sources):
+        bid = backfill_id(source, since, until)
+        done = finished_chunks(path, bid, source)
+        for chunk in date_chunks(since, until, chunk_days):
+            if chunk[0] in done:
+                get_run_logger().info("%s %s…%s: already done", source, *chunk)
+                continue
+            summary = crawl_pipeline("backfill", [source], replay, archive, since=chunk[0].isoformat(),
+                                     until=chunk[1].isoformat())
+            finish_chunk(path, bid, source, chunk, summary["run"]["run_id"])
+            summaries.append(summary)
+    return summaries

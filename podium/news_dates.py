@@ -1,0 +1,93 @@
+"""When words quoted in a news report were said, read from the text around the quote.
+
+News reports date their quotes relative to the publication ("on Wednesday", "yesterday",
+"last Friday"), absolutely ("on May 24", "Nov. 18") or through the dateline ("BEIJING,
+February 1 (Xinhua) --"). `statement_date` resolves these against the publication date and
+says which it used:
+
+  text_absolute   a month and day in the text (year: the publication's, or the one before
+                  when that would put the statement after the publication)
+  text_relative   a weekday, "yesterday", "today", "last night" …
+  dateline        the dateline's day (only when the caller passes the lede)
+  vague           "earlier this week", "last week", "recently": the publication date is kept
+  published       nothing in the text: the publication date
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+import dateparser
+
+from podium.dates import TITLE_DATE
+
+log = logging.getLogger(__name__)
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "last Friday" is the Friday before the publication day; a bare "Friday" may be the day itself.
+WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<day>" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+DAY_OFFSETS = (
+    (re.compile(r"\b(?:the day before yesterday)\b", re.I), -2),
+    (re.compile(r"\b(?:yesterday|last night)\b", re.I), -1),
+    (re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I), 0),
+)
+VAGUE = re.compile(
+    r"\b(?:earlier|later) this (?:week|month|year)\b|\blast (?:week|month|year)\b|"
+    r"\bthis (?:week|month)\b|\brecently\b|\bin recent (?:days|weeks)\b|\bearlier\b",
+    re.IGNORECASE,
+)
+# "BEIJING, February 1 (Xinhua) --", "HANOI, Vietnam, Nov. 20 (AP) —": upper-case place first.
+DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Za-z .]+)?,\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2})\b")
+
+
+def statement_date(context: str, published: dt.date, lede: str | None = None) -> tuple[dt.date, str]:
+    """The day the words in `context` were said, and the basis (see the module docstring)."""
+    for reader in (_absolute, _relative_day, _weekday):
+        found = reader(context or "", published)
+        if found:
+            return found
+    if VAGUE.search(context or ""):
+        return published, "vague"
+    if lede:
+        match = DATELINE.match(lede)
+        day = match and _month_day(match.group("date"), published)
+        if day:
+            return day, "dateline"
+    return published, "published"
+
+
+def _month_day(text: str, published: dt.date) -> dt.date | None:
+    """A month-day without a year, placed on or before the publication date."""
+    settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": dt.datetime.combine(published, dt.time(23, 59)),
+                "REQUIRE_PARTS": ["day", "month"]}
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _absolute(context: str, published: dt.date):
+    match = TITLE_DATE.search(context)
+    if not match:
+        return None
+    if match.group("year"):
+        day = dateparser.parse(match.group(0), languages=["en"])
+        return (day.date(), "text_absolute") if day else None
+    day = _month_day(match.group(0), published)
+    return (day, "text_absolute") if day else None
+
+
+def _relative_day(context: str, published: dt.date):
+    for pattern, offset in DAY_OFFSETS:
+        if pattern.search(context):
+            return published + dt.timedelta(days=offset), "text_relative"
+    return None
+
+
+def _weekday(context: str, published: dt.date):
+    match = WEEKDAY.search(context)
+    if not match:
+        return None
+    back = (published.weekday() - WEEKDAYS.index(match.group("day").lower())) % 7
+    if back == 0 and match.group("last"):
+        back = 7
+    return published - dt.timedelta(days=back), "text_relative"

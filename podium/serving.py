@@ -1,0 +1,80 @@
+"""`podium serve`: a local Prefect server (started unless one already answers) and a process
+serving podium's deployments to it. Everything started here is stopped together."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from podium.settings import project_root
+
+log = logging.getLogger(__name__)
+
+SERVER_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "true"}
+
+
+def api_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/api"
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return json.loads(response.read()) is True
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen | None, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not healthy(url):
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited with {process.returncode} before it was ready")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no Prefect server answered at {url} within {timeout:.0f} s")
+        time.sleep(0.5)
+
+
+def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
+    prefect = Path(sys.executable).with_name("prefect")
+    command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    return subprocess.Popen(command, env={**os.environ, **SERVER_ENV, **(env or {})}, cwd=project_root())
+
+
+def start_serving(url: str, env: dict | None = None) -> subprocess.Popen:
+    command = [sys.executable, "-m", "flows.deployments"]
+    return subprocess.Popen(command, env={**os.environ, **SERVER_ENV, **(env or {}), "PREFECT_API_URL": url},
+                            cwd=project_root())
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def serve(port: int = 4200) -> None:
+    """Start what is missing, serve the deployments, and stop it all on Ctrl-C."""
+    url, started = api_url(port), []
+    try:
+        if not healthy(url):
+            log.info("starting a Prefect server at %s", url)
+            started.append(start_server(port))
+        wait_until_healthy(url, started[0] if started else None)
+        started.append(start_serving(url))
+        started[-1].wait()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        stop(started)

@@ -1,0 +1,303 @@
+"""U.S. State Department press releases, read from items of its WordPress RSS feed.
+
+Each archived page is one `<item>` of https://www.state.gov/rss-feed/press-releases/feed/ (the
+spider stages the item's XML under the item's link): the feed carries the full body in
+`content:encoded`, so there is nothing else to fetch. What the items look like:
+
+* The body opens with a byline paragraph, the same text as `dc:creator`: the signer of a
+  statement ("Antony J. Blinken, Secretary of State", "Ned Price, Department Spokesperson") or
+  "Office of the Spokesperson" for the Department's own releases.
+* Readouts from the Office say so in their first line: "The following is attributable to
+  Spokesperson Ned Price:" (also "The below is attributable to …").
+* Remarks, press availabilities and press briefings are transcripts: after a place/time line
+  ("Washington, D.C.", "1:31 p.m. EDT"), turns open with an upper-case label ("SECRETARY
+  BLINKEN:", "MR PRICE:", "QUESTION:"); stage notes are in parentheses ("(Laughter.)").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+import feedparser
+from lxml import etree
+from lxml import html as lxml_html
+
+from podium.extract import Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for, text_hash
+from podium.html import clean_text, element_text
+from podium.settings import Source
+from podium.speakers import Registry, Speaker
+
+log = logging.getLogger(__name__)
+
+FEED_ITEMS = "//item"  # the spider splits the feed into items with this XPath
+# Keep CDATA sections as published; never fetch external entities.
+FEED_PARSER = etree.XMLParser(strip_cdata=False, resolve_entities=False, no_network=True, recover=True)
+BODY_BLOCKS = "//p | //h2 | //h3 | //h4 | //li[not(.//p)]"
+DEPARTMENT_BYLINE = "Office of the Spokesperson"
+DEPARTMENT_SPEAKER = "Department of State"
+DEPARTMENT_INSTITUTION = "U.S. Department of State"
+ATTRIBUTABLE_TO = re.compile(r"^The (?:following|below) (?:is|are) attributable to (?:Department )?"
+                             r"Spokesperson (?P<name>[A-Z][\w.'’ -]+?)\s*:\s*$")
+BYLINE = re.compile(r"^(?P<name>[^,]{3,60}), (?P<role>[^,]{3,80})$")
+TURN_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z.'’ -]{1,50}?)\s*:\s*(?P<rest>.*)$", re.DOTALL)
+QUESTION_LABELS = {"QUESTION", "Q"}
+STAGE_NOTE = re.compile(r"^\(.*\)$|^#( #)+$")  # "(Laughter.)", "(The briefing was concluded …)", "# # #"
+# Words of a turn label that are titles, not names: "SECRETARY BLINKEN", "FOREIGN MINISTER KOFOD".
+LABEL_TITLES = {"MR", "MRS", "MS", "DR", "SECRETARY", "DEPUTY", "UNDER", "ASSISTANT", "ACTING", "AMBASSADOR",
+                "SPECIAL", "ENVOY", "REPRESENTATIVE", "PRESIDENT", "PRIME", "MINISTER", "FOREIGN", "PREMIER",
+                "SENIOR", "STATE", "DEPARTMENT", "OFFICIAL", "ADMINISTRATOR", "GENERAL", "VICE"}
+MIN_TURNS = 2  # a body with fewer labelled paragraphs is a statement that happens to hold a colon
+PARAGRAPH_SEPARATOR = "\n\n"
+NEWSROOM_TZ = ZoneInfo("America/New_York")  # the Department dates its releases in Washington time
+DATE_BASIS = "rss_pubdate"
+EXTRACTOR_VERSION = "state-rss-item-1"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    title: str
+    link: str
+    creator: str
+    published: dt.date | None
+    paragraphs: tuple[str, ...]
+
+
+@dataclass
+class Turn:
+    label: str
+    start: int
+    end: int
+    question: str | None = None
+    after_question: bool = False
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(self.texts)
+
+
+def item_date(published_parsed: time.struct_time | None) -> dt.date | None:
+    """The day an item was published in Washington (feed times are UTC)."""
+    if not published_parsed:
+        return None
+    moment = dt.datetime(*published_parsed[:6], tzinfo=dt.timezone.utc)
+    return moment.astimezone(NEWSROOM_TZ).date()
+
+
+def pubdate_of(text: str) -> dt.date | None:
+    """The Washington date of an RFC 822 `<pubDate>` (used by the spider for since/until)."""
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:  # RFC 822 "-0000": UTC, origin unknown
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(NEWSROOM_TZ).date()
+
+
+def read_item(body: bytes) -> FeedItem:
+    """One staged `<item>` → its fields. The item is wrapped in a channel so feedparser reads it."""
+    feed = feedparser.parse(b"<rss version='2.0'><channel>" + body + b"</channel></rss>")
+    if not feed.entries:
+        raise ExtractionError("no RSS <item> in the page")
+    entry = feed.entries[0]
+    html = (entry.get("content") or [{}])[0].get("value") or entry.get("summary") or ""
+    return FeedItem(title=clean_text(entry.get("title", "")), link=entry.get("link", ""),
+                    creator=entry.get("author", "").strip(), published=item_date(entry.get("published_parsed")),
+                    paragraphs=tuple(_paragraphs(html)))
+
+
+def _paragraphs(html: str) -> list[str]:
+    if not html.strip():
+        return []
+    tree = lxml_html.fragment_fromstring(html, create_parent="div")
+    return [text for text in (element_text(e) for e in tree.xpath(BODY_BLOCKS)) if text]
+
+
+@dataclass(frozen=True)
+class RawItem:
+    link: str
+    pubdate: str
+    xml: bytes  # the <item> element as published (CDATA kept), with its namespace declarations
+
+
+def split_feed(body: bytes) -> list[RawItem]:
+    """The `<item>`s of a feed, each as standalone XML (what the spider stages per item)."""
+    root = etree.fromstring(body, parser=FEED_PARSER)
+    if root is None:
+        return []
+    return [RawItem((item.findtext("link") or "").strip(), (item.findtext("pubDate") or "").strip(),
+                    etree.tostring(item, encoding="utf-8", with_tail=False))
+            for item in root.xpath(FEED_ITEMS)]
+
+
+# -- turns ------------------------------------------------------------------------------------
+
+def turn_label(paragraph: str) -> tuple[str, str] | None:
+    """('MR PRICE', rest) when a paragraph opens a turn."""
+    match = TURN_LABEL.match(paragraph)
+    if not match or not match.group("rest").strip():
+        return None
+    return " ".join(match.group("label").split()), match.group("rest").strip()
+
+
+def is_transcript(paragraphs: tuple[str, ...]) -> bool:
+    return sum(1 for p in paragraphs if turn_label(p)) >= MIN_TURNS
+
+
+def split_turns(paragraphs: tuple[str, ...] | list[str]) -> list[Turn]:
+    """Speaker turns of a transcript, each with the question(s) asked just before it.
+
+    Paragraphs before the first label (place, time) and stand-alone stage notes belong to no
+    turn; unlabelled paragraphs continue the turn before them. Offsets point into the
+    paragraphs joined with PARAGRAPH_SEPARATOR.
+    """
+    turns: list[Turn] = []
+    questions: list[str] = []
+    current: Turn | None = None
+    offset, seen_question = 0, False
+    for paragraph in paragraphs:
+        end = offset + len(paragraph)
+        labelled = turn_label(paragraph)
+        if labelled and labelled[0] in QUESTION_LABELS:
+            questions.append(labelled[1])
+            current, seen_question = None, True
+        elif labelled:
+            label, rest = labelled
+            current = Turn(label, end - len(rest), end, PARAGRAPH_SEPARATOR.join(questions) or None, seen_question)
+            current.texts.append(rest)
+            turns.append(current)
+            questions = []
+        elif current is not None and not STAGE_NOTE.match(paragraph):
+            current.texts.append(paragraph)
+            current.end = end
+        elif questions and not STAGE_NOTE.match(paragraph):
+            questions.append(paragraph)  # a question running on over several paragraphs
+        offset = end + len(PARAGRAPH_SEPARATOR)
+    return turns
+
+
+def label_surname(label: str) -> str:
+    words = [w for w in label.replace(".", "").split() if w not in LABEL_TITLES]
+    return words[-1] if words else label
+
+
+# -- attribution ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker_raw: str
+    speaker: Speaker | None
+    role: str | None
+    institution: str
+    country: str
+
+
+def byline_people(creator: str) -> list[tuple[str, str]]:
+    """('Antony J. Blinken', 'Secretary of State') pairs of a `dc:creator` listing several people."""
+    parts = [p.strip() for p in creator.split(",")]
+    return [(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+
+
+def attribute(name: str, role: str | None, day: dt.date | None, registry: Registry) -> Attribution:
+    speaker = registry.resolve(name)
+    held = speaker.role_on(day, prefer=role) if speaker else None
+    us_official = speaker is not None and speaker.country == "US"
+    return Attribution(
+        speaker_raw=name, speaker=speaker, role=held.role if held else role,
+        institution=held.institution if held else (DEPARTMENT_INSTITUTION if us_official else ""),
+        country=speaker.country if speaker else ("US" if role and "Department" in role else ""),
+    )
+
+
+def department() -> Attribution:
+    return Attribution(DEPARTMENT_SPEAKER, None, None, DEPARTMENT_INSTITUTION, "US")
+
+
+def _surname_index(item: FeedItem, registry: Registry) -> dict[str, tuple[str, str | None]]:
+    """Upper-case surname → (name, role) for everyone the byline names, then the U.S. registry."""
+    index: dict[str, tuple[str, str | None]] = {}
+    for speaker in registry:
+        if speaker.country == "US":
+            index.setdefault(speaker.name.split()[-1].upper(), (speaker.name, None))
+    for name, role in byline_people(item.creator):
+        index[name.split()[-1].upper()] = (name, role)
+    return index
+
+
+def turn_speaker(label: str, surnames: dict, day: dt.date | None, registry: Registry) -> Attribution:
+    name, role = surnames.get(label_surname(label), (None, None))
+    if name is None:  # a moderator or an official not in the byline: keep the label as said
+        return Attribution(label, None, None, "", "")
+    return attribute(name, role, day, registry)
+
+
+# -- extraction -------------------------------------------------------------------------------
+
+def extract_item(page: StoredPage, source: Source, registry: Registry) -> Extraction:
+    """A staged RSS item → its document and statements (one per turn, or one for the statement)."""
+    item = read_item(page.body)
+    if not item.paragraphs:
+        raise ExtractionError(f"RSS item {item.link or page.url!r} has no body text")
+    text = PARAGRAPH_SEPARATOR.join(item.paragraphs)
+    transcript = is_transcript(item.paragraphs)
+    document = Document(
+        doc_id=doc_id_for(page.url), page_id=page.page_id, source_id=source.key, url=page.url,
+        doc_type="transcript" if transcript else "press_statement", title=item.title,
+        published_at=item.published, date_basis=DATE_BASIS if item.published else "undated", date_latest=None,
+        language=source.language, text=text, text_hash=text_hash(text), encoding="utf-8",
+        extractor=EXTRACTOR_VERSION,
+    )
+    if transcript:
+        statements = _turn_statements(document, item, registry)
+    else:
+        statements = [_press_statement(document, item, registry)]
+    return Extraction(document, [s for s in statements if s.text])
+
+
+def _turn_statements(document: Document, item: FeedItem, registry: Registry) -> list[Statement]:
+    surnames = _surname_index(item, registry)
+    statements = []
+    for turn in split_turns(item.paragraphs):
+        who = turn_speaker(turn.label, surnames, document.published_at, registry)
+        kind = "answer" if turn.after_question else "opening_remarks"
+        statements.append(_statement(document, len(statements) + 1, who, kind, turn.text, turn.start,
+                                     turn.end, turn.question))
+    return statements
+
+
+def statement_attribution(item: FeedItem, registry: Registry) -> tuple[Attribution, int]:
+    """Who a press statement is by, and the index of its first paragraph after byline/attribution line."""
+    byline = item.paragraphs[0]
+    for index, paragraph in enumerate(item.paragraphs[:3]):
+        match = ATTRIBUTABLE_TO.match(paragraph)
+        if match:
+            return attribute(match.group("name"), "Spokesperson", item.published, registry), index + 1
+    signed = BYLINE.match(byline)
+    if byline == DEPARTMENT_BYLINE or not signed:
+        return department(), 1 if byline in (DEPARTMENT_BYLINE, item.creator) else 0
+    return attribute(signed.group("name"), signed.group("role"), item.published, registry), 1
+
+
+def _press_statement(document: Document, item: FeedItem, registry: Registry) -> Statement:
+    who, first = statement_attribution(item, registry)
+    first = min(first, len(item.paragraphs) - 1)
+    start = sum(len(p) + len(PARAGRAPH_SEPARATOR) for p in item.paragraphs[:first])
+    body = document.text[start:]
+    return _statement(document, 1, who, "press_statement", body, start, len(document.text), None)
+
+
+def _statement(document: Document, seq: int, who: Attribution, kind: str, text: str, start: int, end: int,
+               question: str | None) -> Statement:
+    return Statement(
+        statement_id=f"{document.doc_id}-{seq:04d}", doc_id=document.doc_id, seq=seq,
+        speaker_id=who.speaker.speaker_id if who.speaker else None, speaker_raw=who.speaker_raw,
+        role=who.role, institution=who.institution or None, country=who.country or None,
+        statement_date=document.published_at, date_basis=document.date_basis, kind=kind, text=text,
+        question=question, questioner=None, char_start=start, char_end=end, language=document.language,
+    )

@@ -1,0 +1,176 @@
+"""GOV.UK news and speeches (uk_fcdo): hand-checked expectations (tests/fixtures/uk_fcdo, written
+by reading the Content API items) against the parser and against the archive after a real crawl
+of the replayed Search and Content APIs; incremental runs; since/until on public_timestamp."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SNAPSHOTS, expected_pages, snapshot_rows
+from flows.crawl import CrawlRequest, run_crawl
+from flows.nightly import nightly
+from podium import gov_uk
+from podium.extract import ExtractionError, StoredPage, extract
+from podium.settings import settings
+from podium.speakers import registry
+from storage.db import open_archive
+
+SOURCE = "uk_fcdo"
+EXPECTED = expected_pages(SOURCE)
+IDS = [e["file"].rsplit("/", 1)[-1] for e in EXPECTED]
+CONTENT_ROWS = [r for r in snapshot_rows(SOURCE) if r["file"].startswith("content/")]
+
+
+def extracted(expected: dict):
+    body = (SNAPSHOTS / SOURCE / expected["file"]).read_bytes()
+    page = StoredPage("test", SOURCE, expected["url"], body, "application/json")
+    return extract(page, settings().source(SOURCE), registry())
+
+
+def search_results() -> list[dict]:
+    pages = sorted((SNAPSHOTS / SOURCE / "search").glob("page-*.json"))
+    return [r for p in pages for r in json.loads(p.read_text(encoding="utf-8"))["results"]]
+
+
+def test_fixtures_cover_speeches_and_news():
+    kinds = [e["kind"] for e in EXPECTED]
+    assert kinds.count("speech") >= 2 and kinds.count("press_statement") >= 2
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_parser_reads_what_the_item_says(expected):
+    extraction = extracted(expected)
+    document, statements = extraction.document, extraction.statements
+    assert (document.title, document.doc_type, document.language) == (expected["title"], expected["doc_type"],
+                                                                      expected["language"])
+    assert (document.published_at, document.date_basis) == (dt.date.fromisoformat(expected["date"]),
+                                                            expected["date_basis"])
+    assert len(statements) == expected["statement_count"]
+    first = statements[0]
+    assert (first.kind, first.speaker_raw, first.speaker_id) == (expected["kind"], expected["speaker"],
+                                                                 expected["speaker_id"])
+    assert (first.role, first.institution, first.country) == (expected["role"], expected["institution"], "GB")
+    assert first.text.startswith(expected["first_words"])
+    assert document.text[first.char_start:first.char_end] == first.text
+
+
+def test_a_speech_is_dated_by_delivery_not_publication():
+    expected = next(e for e in EXPECTED if e["file"].endswith("speech-speaking-notes.json"))
+    document = extracted(expected).document
+    published = gov_uk.day_of(expected["public_timestamp"])
+    assert document.published_at < published and document.date_basis == "delivered_on"
+
+
+def test_honorifics_are_removed_from_speaker_names():
+    assert gov_uk.plain_name("The Rt Hon Theresa May MP") == "Theresa May"
+    assert gov_uk.plain_name("The Rt Hon Lord McNally") == "Lord McNally"
+    assert gov_uk.plain_name("Nick Gibb MP") == "Nick Gibb"
+
+
+def test_an_item_without_a_body_is_an_extraction_error():
+    page = StoredPage("x", SOURCE, "https://www.gov.uk/api/content/x", b'{"title": "x", "details": {}}')
+    with pytest.raises(ExtractionError):
+        extract(page, settings().source(SOURCE), registry())
+
+
+def test_the_synthetic_search_listing_lists_every_bundled_item_newest_first():
+    results = search_results()
+    stamps = [dt.datetime.fromisoformat(r["public_timestamp"]) for r in results]
+    assert stamps == sorted(stamps, reverse=True)
+    assert {gov_uk.content_api_path(r["link"]) for r in results} == {
+        "/" + r["url"].split("/", 3)[3] for r in CONTENT_ROWS}
+
+
+# -- real crawls through the replay server ----------------------------------------------------
+
+def archived(archive) -> dict[str, dict]:
+    with open_archive(archive, read_only=True) as con:
+        cursor = con.execute(
+            "SELECT d.url, d.title, d.published_at, d.date_basis AS doc_basis, s.*"
+            " FROM documents d JOIN statements s USING (doc_id) WHERE d.source_id = ?", [SOURCE])
+        columns = [c[0] for c in cursor.description]
+        return {row[0]: dict(zip(columns, row)) for row in cursor.fetchall()}
+
+
+def requests_logged(result_stats: dict) -> tuple[int, int]:
+    return result_stats.get("podium/requests/listing", 0), result_stats.get("podium/requests/detail", 0)
+
+
+@pytest.fixture(scope="module")
+def crawled(prefect_harness, tmp_path_factory):
+    archive = tmp_path_factory.mktemp("gov_uk") / "archive.duckdb"
+    summary = nightly(sources=[SOURCE], replay=str(SNAPSHOTS), archive=str(archive))
+    return archive, summary
+
+
+def test_crawl_pages_through_the_search_api_and_archives_every_item(crawled):
+    archive, summary = crawled
+    assert set(archived(archive)) == {r["url"] for r in CONTENT_ROWS}
+    assert summary["errors"] == []
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_crawled_item_matches_the_item(crawled, expected):
+    statement = archived(crawled[0])[expected["url"]]
+    assert (statement["title"], statement["published_at"]) == (expected["title"],
+                                                               dt.date.fromisoformat(expected["date"]))
+    assert (statement["speaker_raw"], statement["speaker_id"], statement["kind"]) == (
+        expected["speaker"], expected["speaker_id"], expected["kind"])
+    assert statement["text"].startswith(expected["first_words"])
+
+
+def write_index(snapshot: Path, rows: list[dict]) -> None:
+    with open(snapshot / SOURCE / "index.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def crawl_log(summary: dict) -> str:
+    return (settings().data_dir / "runs" / summary["run"]["run_id"] / f"{SOURCE}.log").read_text()
+
+
+def test_second_run_adds_nothing_and_a_later_run_fetches_only_new_items(prefect_harness, copy_snapshot, tmp_path):
+    snapshot, archive = copy_snapshot(SOURCE), tmp_path / "a.duckdb"
+    newest = {r["url"] for r in CONTENT_ROWS[:3]}  # the index lists items newest first
+    rows = snapshot_rows(SOURCE)
+    write_index(snapshot, [r for r in rows if r["url"] not in newest])  # not yet published
+    nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
+    before = set(archived(archive))
+    assert before == {r["url"] for r in CONTENT_ROWS} - newest
+    again = nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
+    assert again["run"]["pages_new"] == 0 and set(archived(archive)) == before
+    assert "listing requests=1 detail requests=0" in crawl_log(again)  # stops at the frontier
+    write_index(snapshot, rows)  # now published
+    later = nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
+    assert set(archived(archive)) == before | newest
+    assert later["run"]["pages_new"] == len(newest)
+    assert f"detail requests={len(newest)}" in crawl_log(later)
+
+
+def crawl(tmp_path: Path, replay_url: str, **dates):
+    result = run_crawl(CrawlRequest(SOURCE, tmp_path, replay_base=replay_url, **dates))
+    records = [json.loads(line) for line in result.staging.read_text(encoding="utf-8").splitlines()]
+    return {r["url"] for r in records if r.get("page_kind") == "detail"}, result.stats
+
+
+def expected_between(since: dt.date | None = None, until: dt.date | None = None) -> set[str]:
+    days = {gov_uk.content_api_path(r["link"]): gov_uk.day_of(r["public_timestamp"]) for r in search_results()}
+    return {"https://www.gov.uk" + path for path, day in days.items()
+            if (since is None or day >= since) and (until is None or day <= until)}
+
+
+def test_since_selects_recent_items_and_stops_paging(tmp_path, replay_url):
+    urls, stats = crawl(tmp_path / "a", replay_url, since="2016-12-19")
+    assert urls == expected_between(since=dt.date(2016, 12, 19)) and len(urls) == 7
+    assert requests_logged(stats) == (1, 7)
+
+
+def test_until_selects_older_items(tmp_path, replay_url):
+    urls, stats = crawl(tmp_path / "b", replay_url, until="2014-05-08")
+    assert urls == expected_between(until=dt.date(2014, 5, 8)) and len(urls) == 4
+    assert requests_logged(stats) == (2, 4)

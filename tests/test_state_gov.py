@@ -1,0 +1,236 @@
+"""U.S. State Department press releases: hand-checked expectations (tests/fixtures/state_gov_press,
+written by reading the items of the recorded feeds) against the parser and against the archive
+after real crawls of the replayed feed; the turn splitter on a briefing-shaped text; incremental
+runs over older and newer feed versions; since/until."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SNAPSHOTS, expected_pages, snapshot_rows
+from flows.crawl import CrawlRequest, run_crawl
+from flows.nightly import nightly
+from podium import state_gov
+from podium.extract import StoredPage, extract
+from podium.settings import settings
+from podium.speakers import registry
+from storage.db import open_archive
+
+SOURCE = "state_gov_press"
+EXPECTED = expected_pages(SOURCE)
+IDS = [e["url"].rstrip("/").rsplit("/", 1)[-1][:40] for e in EXPECTED]
+DEFAULT_FEED = snapshot_rows(SOURCE)[0]["file"]
+OLDER_FEED = "feeds/press-releases_2022-03-24_20-35-32Z.rss"
+
+
+def item_of(expected: dict) -> state_gov.RawItem:
+    items = state_gov.split_feed((SNAPSHOTS / SOURCE / expected["feed"]).read_bytes())
+    return next(item for item in items if item.link == expected["url"])
+
+
+def extracted(expected: dict):
+    item = item_of(expected)
+    page = StoredPage("test", SOURCE, item.link, item.xml, "application/rss+xml")
+    return extract(page, settings().source(SOURCE), registry())
+
+
+def by_speaker(statements) -> dict:
+    counts: dict[str, int] = {}
+    for s in statements:
+        counts[s["speaker_raw"]] = counts.get(s["speaker_raw"], 0) + 1
+    return counts
+
+
+def test_fixtures_cover_signed_department_readout_and_transcripts():
+    kinds = {(e["doc_type"], e["speaker_id"] is None) for e in EXPECTED}
+    assert len(EXPECTED) >= 6
+    assert {("press_statement", True), ("press_statement", False), ("transcript", False)} <= kinds
+    assert any("attributable" in e["notes"] for e in EXPECTED)
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_parser_reads_what_the_item_says(expected):
+    extraction = extracted(expected)
+    document, statements = extraction.document, [vars(s) for s in extraction.statements]
+    first = statements[0]
+    assert document.title == expected["title"]
+    assert (document.published_at, document.date_basis) == (dt.date.fromisoformat(expected["date"]),
+                                                            expected["date_basis"])
+    assert document.doc_type == expected["doc_type"]
+    assert len(statements) == expected["statement_count"]
+    assert by_speaker(statements) == expected["statements_by"]
+    assert (first["kind"], first["speaker_id"], first["role"]) == (expected["kind"], expected["speaker_id"],
+                                                                    expected["role"])
+    assert (first["institution"], first["country"]) == (expected["institution"], expected["country"])
+    assert first["text"].startswith(expected["first_words"])
+    if "first_question_starts" in expected:
+        answered = next(s for s in statements if s["question"])
+        assert answered["question"].startswith(expected["first_question_starts"])
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
+def test_statement_offsets_point_into_the_document_text(expected):
+    extraction = extracted(expected)
+    for statement in extraction.statements:
+        assert extraction.document.text[statement.char_start:statement.char_end] == statement.text
+    assert [s.seq for s in extraction.statements] == list(range(1, len(extraction.statements) + 1))
+
+
+def test_signature_is_not_part_of_the_statement_text():
+    expected = next(e for e in EXPECTED
+                    if e["speaker_id"] == "antony_blinken" and e["doc_type"] == "press_statement")
+    statement = extracted(expected).statements[0]
+    assert "Secretary of State" not in statement.text.split("\n\n")[0]
+
+
+# A text in the shape of a State Department press briefing transcript (written for this test).
+BRIEFING = [
+    "Matthew Miller, Department Spokesperson",
+    "Washington, D.C.",
+    "1:31 p.m. EDT",
+    "MR MILLER: Good afternoon, everyone. I have one thing at the top.",
+    "We welcome the agreement announced today.",
+    "QUESTION: Thanks, Matt. On the agreement —",
+    "MR MILLER: Sure.",
+    "QUESTION: — is there a date for the signing?",
+    "(Laughter.)",
+    "MR MILLER: Not yet — not yet. (Laughter.) We will announce one when we have it.",
+    "QUESTION: Can I follow up?",
+    "MR MILLER: Go ahead.",
+    "(The briefing was concluded at 2:02 p.m.)",
+]
+
+
+def test_turn_splitter_on_a_briefing_shaped_text():
+    turns = state_gov.split_turns(BRIEFING)
+    text = state_gov.PARAGRAPH_SEPARATOR.join(BRIEFING)
+    assert [t.label for t in turns] == ["MR MILLER"] * 4
+    assert turns[0].text == "Good afternoon, everyone. I have one thing at the top.\n\nWe welcome the agreement announced today."
+    assert not turns[0].after_question and turns[0].question is None
+    assert turns[1].question == "Thanks, Matt. On the agreement —" and turns[1].text == "Sure."
+    # the stand-alone stage note belongs to no turn; the inline one stays in the answer
+    assert turns[2].question == "— is there a date for the signing?"
+    assert turns[2].text == "Not yet — not yet. (Laughter.) We will announce one when we have it."
+    assert turns[3].text == "Go ahead."
+    assert all(text[t.start:t.end] == t.text for t in turns)
+    assert state_gov.label_surname("FOREIGN MINISTER KOFOD") == "KOFOD"
+
+
+def test_briefing_turns_resolve_to_the_registered_spokesperson():
+    reg = registry()
+    surnames = {"MILLER": ("Matthew Miller", "Department Spokesperson")}
+    who = state_gov.turn_speaker("MR MILLER", surnames, dt.date(2023, 6, 1), reg)
+    assert (who.speaker.speaker_id, who.role, who.country) == ("matthew_miller", "Department Spokesperson", "US")
+    stranger = state_gov.turn_speaker("MODERATOR", surnames, dt.date(2023, 6, 1), reg)
+    assert (stranger.speaker_raw, stranger.speaker) == ("MODERATOR", None)
+
+
+def test_items_are_dated_in_washington():
+    assert state_gov.pubdate_of("Fri, 06 May 2022 00:35:26 +0000") == dt.date(2022, 5, 5)
+    assert state_gov.pubdate_of("Fri, 06 May 2022 04:00:00 +0000") == dt.date(2022, 5, 6)
+    assert state_gov.pubdate_of("not a date") is None
+
+
+def test_an_item_without_body_is_an_extraction_error():
+    from podium.extract import ExtractionError
+
+    body = b"<item><title>x</title><link>https://www.state.gov/x/</link></item>"
+    page = StoredPage("x", SOURCE, "https://www.state.gov/x/", body)
+    with pytest.raises(ExtractionError):
+        extract(page, settings().source(SOURCE), registry())
+
+
+# -- real crawls through the replay server ----------------------------------------------------
+
+def with_feed(snapshot: Path, feed: str) -> None:
+    """Point the recording's one feed URL at another recorded version of the feed."""
+    index = snapshot / SOURCE / "index.csv"
+    rows = list(csv.DictReader(open(index, encoding="utf-8", newline="")))
+    rows[0]["file"] = feed
+    with open(index, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def archived(archive) -> dict[str, list[dict]]:
+    """url → its statements, as the archive holds them."""
+    with open_archive(archive, read_only=True) as con:
+        cursor = con.execute(
+            "SELECT d.url, d.title, d.published_at, d.date_basis AS doc_basis, d.doc_type, s.*"
+            " FROM documents d JOIN statements s USING (doc_id) WHERE d.source_id = ? ORDER BY d.url, s.seq",
+            [SOURCE])
+        columns = [c[0] for c in cursor.description]
+        found: dict[str, list[dict]] = {}
+        for row in cursor.fetchall():
+            record = dict(zip(columns, row))
+            found.setdefault(record["url"], []).append(record)
+    return found
+
+
+def page_count(archive) -> int:
+    with open_archive(archive, read_only=True) as con:
+        return con.execute("SELECT count(*) FROM pages WHERE source_id = ?", [SOURCE]).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def crawled(prefect_harness, tmp_path_factory):
+    archive = tmp_path_factory.mktemp("state") / "archive.duckdb"
+    summary = nightly(sources=[SOURCE], replay=str(SNAPSHOTS), archive=str(archive))
+    return archive, summary
+
+
+def test_crawl_archives_every_item_of_the_feed(crawled):
+    archive, summary = crawled
+    items = state_gov.split_feed((SNAPSHOTS / SOURCE / DEFAULT_FEED).read_bytes())
+    assert set(archived(archive)) == {item.link for item in items}
+    assert page_count(archive) == len(items) + 1  # the feed itself is kept as the listing page
+    assert summary["errors"] == []
+
+
+@pytest.mark.parametrize("expected", [e for e in EXPECTED if e["feed"] == DEFAULT_FEED],
+                         ids=lambda e: e["url"].rstrip("/").rsplit("/", 1)[-1][:40])
+def test_crawled_item_matches_the_item(crawled, expected):
+    statements = archived(crawled[0])[expected["url"]]
+    first = statements[0]
+    assert (first["title"], first["doc_type"]) == (expected["title"], expected["doc_type"])
+    assert first["published_at"] == dt.date.fromisoformat(expected["date"])
+    assert len(statements) == expected["statement_count"] and by_speaker(statements) == expected["statements_by"]
+    assert (first["speaker_id"], first["kind"]) == (expected["speaker_id"], expected["kind"])
+    assert first["text"].startswith(expected["first_words"])
+
+
+def test_second_run_adds_nothing_and_a_newer_feed_adds_only_its_new_items(prefect_harness, copy_snapshot, tmp_path):
+    snapshot, archive = copy_snapshot(SOURCE), tmp_path / "a.duckdb"
+    with_feed(snapshot, OLDER_FEED)
+    first = nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
+    older = set(archived(archive))
+    assert len(older) == 10 and first["run"]["pages_new"] == 11
+    again = nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
+    assert set(archived(archive)) == older
+    assert again["run"]["pages_new"] == 0 and again["run"]["statements"] == 0
+    with_feed(snapshot, DEFAULT_FEED)
+    newer = nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
+    items = {i.link for i in state_gov.split_feed((SNAPSHOTS / SOURCE / DEFAULT_FEED).read_bytes())}
+    assert set(archived(archive)) == older | items
+    assert newer["run"]["pages_new"] == len(items - older)
+    assert newer["run"]["pages_revised"] == 1  # the feed itself: same URL, new content
+
+
+def staged_items(tmp_path: Path, replay_url: str, **dates) -> set[str]:
+    request = CrawlRequest(SOURCE, tmp_path / "run", replay_base=replay_url, **dates)
+    result = run_crawl(request)
+    records = [json.loads(line) for line in result.staging.read_text(encoding="utf-8").splitlines()]
+    return {r["url"] for r in records if r.get("page_kind") == "detail"}
+
+
+def test_since_and_until_select_items_by_their_washington_date(tmp_path, replay_url):
+    items = state_gov.split_feed((SNAPSHOTS / SOURCE / DEFAULT_FEED).read_bytes())
+    on_may_6 = {i.link for i in items if state_gov.pubdate_of(i.pubdate) == dt.date(2022, 5, 6)}
+    assert 0 < len(on_may_6) < len(items)
+    assert staged_items(tmp_path, replay_url, since="2022-05-06") == on_may_6
+    assert staged_items(tmp_path / "b", replay_url, until="2022-05-05") == {i.link for i in items} - on_may_6
