@@ -1,8 +1,11 @@
 """News articles and ministry statement pages → documents (and, for statements, one statement).
 
-The body text comes from trafilatura (measured best here on the article-extraction benchmark),
-with newspaper4k as a fallback when trafilatura finds no main text; newspaper4k never touches
-the network (`download(input_html=...)`). Metadata is read conservatively, each date with its basis:
+The body text comes from trafilatura with favor_precision (fast mode first, its fallback extractors
+only for short results), with newspaper4k as a last resort when trafilatura finds no main text
+(newspaper4k never touches the network: `download(input_html=...)`), then line cleaning
+(podium.cleaning). bench/extraction.py measures it against both libraries alone. The language is
+the text's where it is clear, else the declared one. Metadata is read conservatively, each date
+with its basis:
 
   page_metadata   a publication date the page declares (meta tags, JSON-LD, <time pubdate>)
   title           a full date written in the title ("… (May 15, 2020)")
@@ -11,6 +14,8 @@ the network (`download(input_html=...)`). Metadata is read conservatively, each 
   text            a date line of the body, such as a statement's closing "25 JANUARY 2022"
   undated         none of these
 Template timestamps and copyright years are ignored: on ministry sites they are often wrong.
+Placeholder dates (0001-01-01) are not dates; a UTC timestamp one day off the URL's date yields the
+URL's date (the publisher's local day), with basis "url".
 """
 from __future__ import annotations
 
@@ -18,11 +23,12 @@ import datetime as dt
 import json
 import logging
 import re
+from urllib.parse import urlsplit
 
 import dateparser
 import trafilatura
 
-from podium.cleaning import clean_body
+from podium.cleaning import clean_body, text_language
 from podium.dates import full_title_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
                             text_hash)
@@ -52,6 +58,14 @@ OG_TITLE = "//meta[@property='og:title']/@content"
 # "Headline | Site", "Headline - Site", "Headline — Site": where a <title> appends the site's name.
 SITE_NAME_SUFFIX = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|-|$)")
+# The same with the month's short name: /2019/nov/18/.
+URL_DATE_MONTH_NAME = re.compile(r"/((?:19|20)\d{2})/([a-z]{3})/(0?[1-9]|[12]\d|3[01])(?:/|-|$)", re.IGNORECASE)
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Placeholders such as 0001-01-01 in JSON-LD are not dates; nor is anything after tomorrow.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+# A timestamp in UTC ("…Z") names the UTC day, which can be a day off the publisher's own: when the
+# URL's date is that close, the URL's is the local day.
+UTC_SUFFIX = re.compile(r"(?:Z|[+-]00:?00)$")
 # A body line that is only a date, perhaps with a place: "December 6, 2021, Minsk", "25 JANUARY 2022".
 DATE_LINE = re.compile(r"^(?:[A-Z .'-]{3,30}[,\s]+)?(\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2}, \d{4})"
                        r"(?:,? [A-Za-z .'-]{2,30})?\.?$")
@@ -71,7 +85,12 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
     parsed = dateparser.parse(value.strip()[:40], languages=["en"],
                               settings={"STRICT_PARSING": True, "RETURN_AS_TIMEZONE_AWARE": False})
-    return parsed.date() if parsed else None
+    return plausible(parsed.date()) if parsed else None
+
+
+def plausible(day: dt.date | None) -> dt.date | None:
+    latest = dt.date.today() + dt.timedelta(days=1)
+    return day if day and EARLIEST_DATE <= day <= latest else None
 
 
 def _json_ld_dates(tree) -> list[str]:
@@ -103,13 +122,30 @@ def metadata_date(tree) -> dt.date | None:
 
 
 def url_date(url: str) -> dt.date | None:
-    match = URL_DATE.search(url)
-    if not match:
+    path = urlsplit(url).path
+    if match := URL_DATE.search(path):
+        year, month, day = map(int, match.groups())
+    elif (match := URL_DATE_MONTH_NAME.search(path)) and match.group(2).lower() in MONTHS:
+        year, month, day = int(match.group(1)), MONTHS.index(match.group(2).lower()) + 1, int(match.group(3))
+    else:
         return None
     try:
-        return dt.date(*map(int, match.groups()))
+        return plausible(dt.date(year, month, day))
     except ValueError:
         return None
+
+
+def metadata_timestamps_in_utc(tree) -> bool:
+    values = [v for xpath in PUBLISHED_META for v in tree.xpath(xpath)] + _json_ld_dates(tree)
+    return bool(values) and bool(UTC_SUFFIX.search(values[0].strip()))
+
+
+def local_day(tree, declared: dt.date, url: str) -> tuple[dt.date, str]:
+    """The declared date, unless it is a UTC day one off the URL's date (then the URL's)."""
+    in_url = url_date(url)
+    if in_url and abs((declared - in_url).days) == 1 and metadata_timestamps_in_utc(tree):
+        return in_url, "url"
+    return declared, "page_metadata"
 
 
 def text_date(text: str) -> dt.date | None:
@@ -135,7 +171,7 @@ def date_with_basis(tree, title: str, url: str, text: str, listing: dict | None)
     for basis, find in candidates:
         day = find()
         if day:
-            return day, basis
+            return local_day(tree, day, url) if basis == "page_metadata" else (day, basis)
     return None, "undated"
 
 
@@ -149,10 +185,12 @@ def page_title(tree, extracted: str | None) -> str:
     return clean_text(extracted or "") or head_title or first_h1
 
 
-def page_language(tree, source: Source) -> str:
-    """The page's declared language (`<html lang>`), else the source's."""
+def page_language(tree, source: Source, text: str = "") -> str:
+    """The language of the text where it is clear (podium.cleaning.text_language), else the page's
+    declared language (`<html lang>`), else the source's."""
     declared = (tree.get("lang") or "").split("-")[0].strip().lower()
-    return declared if re.fullmatch(r"[a-z]{2}", declared) else source.language
+    declared = declared if re.fullmatch(r"[a-z]{2}", declared) else source.language
+    return text_language(text, declared) or declared
 
 
 def authors(tree, extracted: str | None) -> list[str]:
@@ -230,7 +268,7 @@ def extract_article(page: StoredPage, source: Source, registry: Registry) -> Ext
     document = Document(
         doc_id=doc_id_for(page.url), page_id=page.page_id, source_id=source.key, url=page.url,
         doc_type="statement" if source.kind == "statement" else "article", title=title,
-        published_at=published, date_basis=basis, date_latest=None, language=page_language(tree, source),
+        published_at=published, date_basis=basis, date_latest=None, language=page_language(tree, source, text),
         text=text, text_hash=text_hash(text), encoding=encoding, extractor=EXTRACTOR_VERSION,
         authors=authors(tree, meta.author if meta else None),
     )

@@ -37,6 +37,9 @@ EXAMPLE_QUERY = (
 )
 
 
+TOP_SPEAKERS = 12
+
+
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -81,7 +84,12 @@ def print_summary(summary: dict) -> None:
     )
     first, last = summary["date_range"]
     console.print(f"documents dated {first} … {last}")
-    print_rows(["speaker", "statements"], summary["statements_per_speaker"])
+    if summary["per_source"]:
+        print_rows(["source", "pages stored", "documents", "statements"], summary["per_source"])
+    speakers = summary["statements_per_speaker"]
+    print_rows(["speaker", "statements"], speakers[:TOP_SPEAKERS])
+    if len(speakers) > TOP_SPEAKERS:
+        console.print(f"… and {len(speakers) - TOP_SPEAKERS} more speakers")
     if summary["errors"]:
         print_rows(["stage", "url", "error", "http status"], summary["errors"][:20])
 

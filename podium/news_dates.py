@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # "last Friday" is the Friday before the publication day; a bare "Friday" may be the day itself.
-WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<day>" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+# "Thursday's fight" names an event, not the day the words were said.
+WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<day>" + "|".join(WEEKDAYS) + r")\b(?!['’]s)", re.IGNORECASE)
 DAY_OFFSETS = (
     (re.compile(r"\b(?:the day before yesterday)\b", re.I), -2),
     (re.compile(r"\b(?:yesterday|last night)\b", re.I), -1),

@@ -44,7 +44,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen | None, timeout: floa
 def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
     prefect = Path(sys.executable).with_name("prefect")
     command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-    return subprocess.Popen(command, env={**os.environ, **SERVER_ENV, **(env or {})}, cwd=project_root())
+    # The UI calls the API at the URL it is given; by default that is port 4200.
+    ui = {"PREFECT_UI_API_URL": api_url(port)}
+    return subprocess.Popen(command, env={**os.environ, **SERVER_ENV, **ui, **(env or {})}, cwd=project_root())
 
 
 def start_serving(url: str, env: dict | None = None) -> subprocess.Popen:

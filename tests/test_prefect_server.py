@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +14,8 @@ from podium.serving import api_url, start_server, start_serving, stop, wait_unti
 from storage.db import open_archive
 
 DEPLOYMENTS = {"nightly", "adhoc-crawl", "reprocess", "backfill"}
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "data" / "screenshots"
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def free_port() -> int:
@@ -85,3 +88,71 @@ def test_adhoc_crawl_started_through_the_api_fills_the_archive(served, tmp_path)
     assert dates and all(str(d) >= "2019-08-01" and str(d) <= "2019-09-30" for d in dates)
     artifacts = httpx.post(f"{url}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [created["id"]]}}}).json()
     assert any("fmprc_en" in (a.get("data") or "") for a in artifacts)
+
+
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1400,1400"]
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Debian's Chromium driven through its own chromedriver (`make test` installs both)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(20)
+    yield driver
+    driver.quit()
+
+
+def parameter(driver, name: str):
+    """The form block of one flow parameter, found by its label as a person reads it."""
+    from selenium.webdriver.common.by import By
+
+    label = driver.find_element(By.XPATH, f"//*[normalize-space(text())='{name} (Optional)']")
+    return label.find_element(By.XPATH, "./ancestor::*[.//button[contains(@class,'p-button-group__button')]][1]")
+
+
+def choose_type(block, kind: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    block.find_element(By.XPATH, f".//button[normalize-space()='{kind}']").click()
+
+
+def test_custom_run_from_the_ui_form(served, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    url, deployments = served
+    archive = tmp_path / "ui.duckdb"
+    ui = url.removesuffix("/api")
+    browser.get(f"{ui}/deployments")
+    browser.find_element(By.XPATH, "//a[normalize-space()='adhoc-crawl' and contains(@href,'/deployments/deployment/')]").click()
+    browser.find_element(By.XPATH, "//button[normalize-space()='Run']").click()
+    browser.find_element(By.XPATH, "//*[normalize-space()='Custom run']").click()
+    choose_type(parameter(browser, "sources"), "list")
+    Select(parameter(browser, "sources").find_element(By.CSS_SELECTOR, "select[multiple]")).select_by_visible_text("fmprc_en")
+    for name, day in (("since", "08012019"), ("until", "09302019")):
+        choose_type(parameter(browser, name), "date")
+        parameter(browser, name).find_element(By.CSS_SELECTOR, "input[type=date]").send_keys(day)
+    for name, value in (("replay", str(SNAPSHOTS)), ("archive", str(archive))):
+        choose_type(parameter(browser, name), "str")
+        parameter(browser, name).find_element(By.CSS_SELECTOR, "input[type=text], textarea").send_keys(value)
+    browser.find_element(By.XPATH, "//button[@type='submit' and normalize-space()='Submit']").click()
+    WebDriverWait(browser, 30).until(lambda d: "/runs/flow-run/" in d.current_url)
+    run_id = browser.current_url.rsplit("/", 1)[1]
+    run = wait_for_run(url, run_id)
+    browser.refresh()
+    WebDriverWait(browser, 30).until(lambda d: "Completed" in d.page_source)
+    browser.save_screenshot(str(SCREENSHOTS / "adhoc-crawl-custom-run.png"))
+    assert run["state"]["type"] == "COMPLETED", run["state"]
+    assert run["parameters"]["sources"] == ["fmprc_en"] and run["parameters"]["since"] == "2019-08-01"
+    with open_archive(archive, read_only=True) as con:
+        dates = [str(r[0]) for r in con.execute("SELECT published_at FROM documents").fetchall()]
+    assert dates and all("2019-08-01" <= d <= "2019-09-30" for d in dates)
