@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install demo test serve clean
+.PHONY: install demo test browser serve clean
 
 install: $(STAMP)
 
@@ -20,8 +20,13 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/podium nightly --replay snapshots --archive data/demo.duckdb --example-query
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
+
+# The browser test drives Debian's Chromium with its own chromedriver (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 clean:
 	rm -rf data .pytest_cache

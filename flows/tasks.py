@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prefect import get_run_logger, task
 
+from podium import mentions
 from podium.extract import ExtractionError, extract
 from podium.settings import settings
 from podium.speakers import registry
@@ -23,6 +24,7 @@ def prepare_archive(archive: Path, run_id: str, flow: str, flow_run_id: str | No
     with open_archive(archive) as con:
         archive_registry.sync_sources(con, settings().sources)
         archive_registry.sync_speakers(con, registry())
+        archive_registry.sync_entities(con, mentions.entity_rows())
         runs.start_run(con, run_id, flow, flow_run_id, sources)
 
 

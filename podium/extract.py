@@ -69,6 +69,7 @@ class Statement:
 class Extraction:
     document: Document
     statements: list[Statement] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)  # rows of podium.mentions.MENTION_COLUMNS
 
 
 def doc_id_for(url: str) -> str:
@@ -95,8 +96,13 @@ def extractor_for(source: Source):
 
 
 def extract(page: StoredPage, source: Source, registry: Registry) -> Extraction:
-    """The document and statements of a stored page, by its source's format."""
-    return extractor_for(source)(page, source, registry)
+    """The document and statements of a stored page, by its source's format, and the countries
+    and organisations its statements mention."""
+    from podium.mentions import rows_for  # the gazetteer loads once, on first use
+
+    extraction = extractor_for(source)(page, source, registry)
+    extraction.mentions = rows_for(extraction.statements)
+    return extraction
 
 
 def text_hash(text: str) -> str:

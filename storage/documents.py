@@ -9,6 +9,7 @@ import json
 import duckdb
 
 from podium.extract import Extraction, Statement, StoredPage
+from podium.mentions import MENTION_COLUMNS
 from storage.db import insert_rows
 
 DOCUMENT_COLUMNS = (
@@ -73,6 +74,8 @@ def in_batches(con: duckdb.DuckDBPyConnection, ids: list[str], batch: int = 200)
 def save_extractions(con: duckdb.DuckDBPyConnection, extractions: list[Extraction]) -> None:
     """Replace the documents of these URLs and all their statements (call inside a transaction)."""
     doc_ids = [e.document.doc_id for e in extractions]
+    con.execute("DELETE FROM statement_mentions WHERE statement_id IN"
+                " (SELECT statement_id FROM statements WHERE doc_id IN (SELECT unnest(?)))", [doc_ids])
     con.execute("DELETE FROM statements WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
     now = dt.datetime.now(dt.timezone.utc)
@@ -80,6 +83,7 @@ def save_extractions(con: duckdb.DuckDBPyConnection, extractions: list[Extractio
                 [[*(getattr(e.document, n) for n in DOCUMENT_COLUMNS), now] for e in extractions])
     insert_rows(con, "statements", STATEMENT_COLUMNS,
                 [[getattr(s, n) for n in STATEMENT_COLUMNS] for e in extractions for s in e.statements])
+    insert_rows(con, "statement_mentions", MENTION_COLUMNS, [list(row) for e in extractions for row in e.mentions])
 
 
 def archived_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[str, str]]:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import duckdb
 
+from podium.mentions import ENTITY_COLUMNS
 from podium.settings import Source
 from podium.speakers import Registry, normalise_name
-from storage.db import transaction
+from storage.db import insert_rows, transaction
 
 
 def sync_sources(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...]) -> None:
@@ -37,3 +38,10 @@ def sync_speakers(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
             aliases = {normalise_name(a) for a in (speaker.name, *speaker.aliases)}
             con.executemany("INSERT INTO speaker_aliases VALUES (?, ?)",
                             [[alias, speaker.speaker_id] for alias in sorted(aliases)])
+
+
+def sync_entities(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """Replace the archive's copy of the gazetteer's entities (countries, organisations)."""
+    with transaction(con):
+        con.execute("DELETE FROM entities")
+        insert_rows(con, "entities", ENTITY_COLUMNS, [list(row) for row in rows])

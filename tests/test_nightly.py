@@ -136,3 +136,15 @@ def test_a_second_writer_waits_then_fails_clearly(tmp_path):
                 pass
     with writer_lock(archive, 0.5):  # released: the next run goes ahead
         pass
+
+
+def test_mentions_of_each_statement_are_queryable(nightly_archive):
+    archive, _ = nightly_archive
+    with open_archive(archive, read_only=True) as con:
+        dprk = {r[0] for r in con.execute("SELECT statement_id FROM v_mentions WHERE entity_id = 'country:KP'").fetchall()}
+        written = {r[0] for r in con.execute("SELECT statement_id FROM statements WHERE text LIKE '%DPRK%'").fetchall()}
+        surfaces = {r[0] for r in con.execute("SELECT DISTINCT surface FROM v_mentions WHERE entity_id = 'country:US'").fetchall()}
+        orphans = con.execute("SELECT count(*) FROM statement_mentions m WHERE NOT EXISTS"
+                              " (SELECT 1 FROM statements s WHERE s.statement_id = m.statement_id)").fetchone()[0]
+    assert written and written <= dprk
+    assert {"US", "U.S."} & surfaces and orphans == 0

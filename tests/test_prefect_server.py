@@ -126,6 +126,7 @@ def choose_type(block, kind: str) -> None:
 
 
 def test_custom_run_from_the_ui_form(served, browser, tmp_path):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -145,6 +146,10 @@ def test_custom_run_from_the_ui_form(served, browser, tmp_path):
         choose_type(parameter(browser, name), "str")
         parameter(browser, name).find_element(By.CSS_SELECTOR, "input[type=text], textarea").send_keys(value)
     browser.find_element(By.XPATH, "//button[@type='submit' and normalize-space()='Submit']").click()
+    # Submitting lands on the deployment's Runs tab; the new run appears in its list.
+    WebDriverWait(browser, 60, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "a[href*='/runs/flow-run/']") or d.refresh())
+    browser.find_element(By.CSS_SELECTOR, "a[href*='/runs/flow-run/']").click()
     WebDriverWait(browser, 30).until(lambda d: "/runs/flow-run/" in d.current_url)
     run_id = browser.current_url.rsplit("/", 1)[1]
     run = wait_for_run(url, run_id)

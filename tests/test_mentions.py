@@ -1,0 +1,260 @@
+"""Mentions of countries and organisations (podium/mentions.py, config/gazetteer.yaml): one test
+per matching rule on short texts, real answers from the bundled China MFA snapshots with the
+mentions written down by reading them, and the archive tables and view of migration 004."""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+
+import pytest
+
+from conftest import SNAPSHOTS
+from podium import mentions
+from podium.extract import StoredPage, extract
+from podium.mentions import Mention, mentions_in, rows_for
+from podium.settings import settings
+from podium.speakers import registry
+from storage.db import connect, insert_rows
+
+
+def found(text: str, language: str = "en") -> list[tuple[str, str]]:
+    return [(m.entity_id, m.surface) for m in mentions_in(text, language)]
+
+
+def ids(text: str, language: str = "en") -> list[str]:
+    return [m.entity_id for m in mentions_in(text, language)]
+
+
+# --- the rules, one by one ---------------------------------------------------------------
+
+def test_offsets_point_at_the_surface():
+    text = "Talks between China and the United States resumed."
+    assert mentions_in(text, "en") == [
+        Mention("country:CN", "country", "China", 14, 19),
+        Mention("country:US", "country", "United States", 28, 41),
+    ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the UN Security Council met", [("org:unsc", "UN Security Council")]),
+    ("South Korea and North Korea", [("country:KR", "South Korea"), ("country:KP", "North Korea")]),
+    ("the Korea issue", [("country:KR", "Korea")]),
+    ("Papua New Guinea and Guinea-Bissau and Guinea", [("country:PG", "Papua New Guinea"),
+                                                       ("country:GW", "Guinea-Bissau"), ("country:GN", "Guinea")]),
+    ("South Sudan and Sudan", [("country:SS", "South Sudan"), ("country:SD", "Sudan")]),
+    ("the Dominican Republic and Dominica", [("country:DO", "Dominican Republic"), ("country:DM", "Dominica")]),
+    ("the ASEAN Regional Forum", [("org:arf", "ASEAN Regional Forum")]),
+    ("the Hong Kong SAR government", [("country:HK", "Hong Kong SAR")]),
+])
+def test_longest_match_wins(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Let us talk about US tariffs.", ["country:US"]),
+    ("It is up to us.", []),
+    ("The U.S. side and the USA", ["country:US", "country:US"]),
+    ("a china cabinet and a roast turkey", []),
+    ("The EU said; eu is not a word here", ["org:eu"]),
+    ("Who said that? The WHO said so.", ["org:who"]),
+    ("The WHO's role", ["org:who"]),
+])
+def test_case_rules(text, expected):
+    assert ids(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chad Smith was there", []),
+    ("as Michael Jordan said", []),
+    ("China and Chad signed it", ["country:CN", "country:TD"]),
+    ("Egypt and Jordan", ["country:EG", "country:JO"]),
+    ("In Jordan, the talks went on", ["country:JO"]),
+    ("the Jordan River", []),
+    ("the Niger Delta in Nigeria; Niger itself", ["country:NG", "country:NE"]),
+    ("Atlanta, Georgia is not Georgia the country", ["country:GE"]),
+    ("Latin America and America", ["country:US"]),
+    ("the Korean Peninsula", []),
+    ("US$5 billion", []),
+    ("Russia's Security Council and the Security Council", ["country:RU", "org:unsc"]),
+])
+def test_ambiguous_names(text, expected):
+    assert ids(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chinese and American officials", [("country:CN", "Chinese"), ("country:US", "American")]),
+    ("Americans and Pakistanis", [("country:US", "Americans"), ("country:PK", "Pakistanis")]),
+    ("British and Swiss banks", [("country:GB", "British"), ("country:CH", "Swiss")]),
+    ("the Filipino fishermen", [("country:PH", "Filipino")]),
+])
+def test_demonyms_and_plurals(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("China's position", [("country:CN", "China")]),
+    ("China’s position", [("country:CN", "China")]),
+    ("NATO's expansion", [("org:nato", "NATO")]),
+    ("the Philippines' claims", [("country:PH", "Philippines")]),
+    ("the People’s Republic of China", [("country:CN", "People’s Republic of China")]),
+])
+def test_possessives(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Woman", []),                         # not Oman
+    ("Romanian grain", ["country:RO"]),    # not Oman either
+    ("Nigerians", ["country:NG"]),         # not Niger
+    ("Chinaman", []),
+    ("UNESCOS", []),
+    ("Irani", []),
+    ("Dominicana", []),
+])
+def test_no_match_inside_other_words(text, expected):
+    assert ids(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NATO and the North Atlantic Treaty Organization", ["org:nato", "org:nato"]),
+    ("the EU and the European Union", ["org:eu", "org:eu"]),
+    ("the African Union (AU)", ["org:au", "org:au"]),
+    ("G20, BRICS, SCO and APEC", ["org:g20", "org:brics", "org:sco", "org:apec"]),
+    ("the Quad and AUKUS", ["org:quad", "org:aukus"]),
+    ("the ICC and the International Court of Justice", ["org:icc", "org:icj"]),
+    ("the UN and the United Nations", ["org:un", "org:un"]),
+])
+def test_organisations_by_abbreviation_and_full_name(text, expected):
+    assert ids(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("中国和俄罗斯", [("country:CN", "中国"), ("country:RU", "俄罗斯")]),
+    ("朝鲜与韩国", [("country:KP", "朝鲜"), ("country:KR", "韩国")]),
+    ("白俄罗斯", [("country:BY", "白俄罗斯")]),
+    ("印度尼西亚和印度", [("country:ID", "印度尼西亚"), ("country:IN", "印度")]),
+    ("美方表示", [("country:US", "美方")]),
+    ("中美关系", [("country:CN", "中"), ("country:US", "美")]),
+    ("中日韩合作", [("country:CN", "中"), ("country:JP", "日"), ("country:KR", "韩")]),
+    ("在此过程中美方表示", [("country:US", "美方")]),
+    ("北约、欧盟和东盟", [("org:nato", "北约"), ("org:eu", "欧盟"), ("org:asean", "东盟")]),
+    ("联合国安理会", [("org:unsc", "联合国安理会")]),
+    ("在WTO框架下，G20峰会", [("org:wto", "WTO"), ("org:g20", "G20")]),
+])
+def test_chinese_names(text, expected):
+    assert found(text, "zh") == expected
+
+
+@pytest.mark.parametrize("text", ["朝鲜半岛无核化", "南海地区和平稳定", "合法国家利益", "立法方面的合作", "中美洲国家", "在合作中越来越重要"])
+def test_chinese_words_that_hide_names(text):
+    assert "country:KP" not in ids(text, "zh") and "country:HT" not in ids(text, "zh")
+    assert "country:FR" not in ids(text, "zh") and "country:US" not in ids(text, "zh")
+    assert "country:VN" not in ids(text, "zh")
+
+
+def test_chinese_names_are_not_read_in_english_text():
+    assert ids("中国 China", "en") == ["country:CN"]
+
+
+def test_gazetteer_covers_the_un_and_the_named_places():
+    gaz = mentions.gazetteer()
+    countries = [e for e in gaz.entities.values() if e.kind == "country"]
+    assert len(countries) >= 197  # 193 members, 2 observers, Taiwan, Hong Kong, Macao
+    assert {"country:TW", "country:HK", "country:MO", "country:VA", "country:PS", "country:NO"} <= set(gaz.entities)
+    assert gaz.entities["country:KR"].name == "South Korea"
+    assert gaz.entities["org:nato"].code == "NATO"
+    for expected in ("Taiwan", "Macao", "Hong Kong SAR", "the Chinese mainland", "Russian Federation", "DPRK"):
+        assert mentions_in(expected, "en"), expected
+
+
+def test_a_surface_naming_two_entities_is_refused():
+    data = {"countries": {"CN": {"aliases": ["Cathay"]}, "JP": {"aliases": ["Cathay"]}}}
+    with pytest.raises(mentions.GazetteerError, match="Cathay"):
+        mentions.build(data)
+
+
+# --- real answers from the bundled snapshots ----------------------------------------------
+
+def statement_text(source: str, file: str, seq: int) -> tuple[str, str]:
+    rows = (SNAPSHOTS / source / "index.csv").read_text(encoding="utf-8").splitlines()
+    index = {row.split(",")[0]: row.split(",")[1] for row in rows}
+    body = (SNAPSHOTS / source / file).read_bytes()
+    if file.endswith(".gz"):
+        body = gzip.decompress(body)
+    page = StoredPage("test", source, index[file], body, "text/html", None)
+    statement = next(s for s in extract(page, settings().source(source), registry()).statements if s.seq == seq)
+    return statement.text, statement.language
+
+
+TW, CN, US, HK, KP, MY, CU = (f"country:{c}" for c in ("TW", "CN", "US", "HK", "KP", "MY", "CU"))
+REAL = [
+    # "Taiwan compatriots ... The WHO is a special UN agency ... Taiwan's participation ... such as the
+    # WHO ... the one-China principle. The Taiwan region ... released by the WHO ... Taiwan is able"
+    ("fmprc_en", "detail/t1739548.shtml", 5,
+     [(TW, "Taiwan"), ("org:who", "WHO"), ("org:un", "UN"), (TW, "Taiwan"), ("org:who", "WHO"), (CN, "China"),
+      (TW, "Taiwan region"), ("org:who", "WHO"), (TW, "Taiwan")]),
+    # "Malaysia and ASEAN, China-Malaysia relations ... China congratulates ... Malaysia will ... the
+    # China-Malaysia comprehensive strategic partnership"
+    ("fmprc_en", "detail/t1558711.shtml", 8,
+     [(MY, "Malaysia"), ("org:asean", "ASEAN"), (CN, "China"), (MY, "Malaysia"), (CN, "China"), (MY, "Malaysia"),
+      (CN, "China"), (MY, "Malaysia")]),
+    # "China welcomes ... the DPRK and the US ... denuclearization of the Korean Peninsula"
+    ("fmprc_en", "detail/t1558711.shtml", 4, [(CN, "China"), (KP, "DPRK"), (US, "US")]),
+    # "US Secretary of State ... visit to China ... Hong Kong is China’s ... the Hong Kong affairs are
+    # entirely China’s internal affairs ... in Hong Kong SAR’s judicial"
+    ("fmprc_en", "detail/t1568234.shtml", 10,
+     [(US, "US"), (CN, "China"), (HK, "Hong Kong"), (CN, "China"), (HK, "Hong Kong"), (CN, "China"),
+      (HK, "Hong Kong SAR")]),
+    # 在美国对古巴制裁…中方立场…我们和联合国…反对美方制裁。制裁给古巴…要求美方…中国的立场…联合国成员国
+    ("fmprc_zh", "detail/t1645149.shtml.gz", 14,
+     [(US, "美国"), (CU, "古巴"), (CN, "中方"), ("org:un", "联合国"), (US, "美方"), (CU, "古巴"), (US, "美方"),
+      (CN, "中国"), ("org:un", "联合国")]),
+    # 正如中方…对于中美这两个…与中国“脱钩”…美方是清楚的…中国正在…包括美国在内…希望美国对中国…符合中美双方
+    ("fmprc_zh", "detail/t1709787.shtml.gz", 2,
+     [(CN, "中方"), (CN, "中"), (US, "美"), (CN, "中国"), (US, "美方"), (CN, "中国"), (US, "美国"), (US, "美国"),
+      (CN, "中国"), (CN, "中"), (US, "美")]),
+]
+
+
+@pytest.mark.parametrize("source, file, seq, expected", REAL, ids=[f"{r[1]}#{r[2]}" for r in REAL])
+def test_real_answers(source, file, seq, expected):
+    text, language = statement_text(source, file, seq)
+    hits = mentions_in(text, language)
+    assert [(m.entity_id, m.surface) for m in hits] == expected
+    assert all(text[m.char_start:m.char_end] == m.surface for m in hits)
+
+
+# --- the archive: migration 004 -------------------------------------------------------------
+
+DOCUMENT = ("d1", "p1", "fmprc_en", "https://example.org/t1", "transcript", "Regular Press Conference",
+            dt.date(2020, 5, 6), "page", "en", "…", "h", "utf-8", "test",
+            dt.datetime(2020, 5, 7, tzinfo=dt.timezone.utc))
+DOCUMENT_COLUMNS = ("doc_id", "page_id", "source_id", "url", "doc_type", "title", "published_at", "date_basis",
+                    "language", "text", "text_hash", "encoding", "extractor", "extracted_at")
+
+
+class Row:
+    def __init__(self, statement_id: str, text: str, language: str):
+        self.statement_id, self.text, self.language = statement_id, text, language
+
+
+def test_v_mentions_answers_who_mentioned_nato_when(tmp_path):
+    con = connect(tmp_path / "archive.duckdb")
+    try:
+        insert_rows(con, "documents", DOCUMENT_COLUMNS, [list(DOCUMENT)])
+        text = "NATO should abandon its Cold War mentality, and China will not accept that."
+        con.execute("INSERT INTO statements (statement_id, doc_id, seq, speaker_raw, statement_date, date_basis,"
+                    " kind, text, language) VALUES ('d1-0001', 'd1', 1, 'Zhao Lijian', DATE '2020-05-06', 'page',"
+                    " 'answer', ?, 'en')", [text])
+        insert_rows(con, "entities", mentions.ENTITY_COLUMNS, [list(r) for r in mentions.entity_rows()])
+        rows = rows_for([Row("d1-0001", text, "en")])
+        assert [r[1] for r in rows] == ["org:nato", "country:CN"]
+        insert_rows(con, "statement_mentions", mentions.MENTION_COLUMNS, [list(r) for r in rows])
+        got = con.execute("SELECT statement_id, speaker, entity, entity_kind, entity_code, surface, kind"
+                          " FROM v_mentions WHERE entity_id = 'org:nato' AND year(date) = 2020"
+                          " AND source_id = 'fmprc_en'").fetchall()
+        assert got == [("d1-0001", "Zhao Lijian", "NATO", "organisation", "NATO", "NATO", "answer")]
+        counts = con.execute("SELECT entity_id, statements FROM v_mention_counts ORDER BY entity_id").fetchall()
+        assert counts == [("country:CN", 1), ("org:nato", 1)]
+    finally:
+        con.close()
