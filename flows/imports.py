@@ -37,11 +37,13 @@ def load_and_extract(flow_name: str, records: list[dict], archive: str | None) -
 
 
 @flow(name="ingest", flow_run_name="ingest-{source}")
-def ingest(paths: list[str], source: str, url: str | None = None, base_url: str | None = None,
+def ingest(paths: list[str], source: str | None = None, url: str | None = None, base_url: str | None = None,
            archive: str | None = None) -> dict:
-    """Saved pages (HTML or .gz) of a configured source → the archive."""
-    settings().source(source)
-    records = saved_page_records([Path(p) for p in paths], source, url, base_url)
+    """Saved pages (HTML or .gz) → the archive, as pages of `source`; without one, each page goes
+    to the configured source its URL's host belongs to, else to `web` (a news article of any site)."""
+    if source:
+        settings().source(source)
+    records = saved_page_records([Path(p) for p in paths], source, url, base_url, settings())
     return load_and_extract("ingest", records, archive)
 
 

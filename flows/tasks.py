@@ -12,7 +12,7 @@ from podium import mentions
 from podium.extract import ExtractionError, extract
 from podium.settings import settings
 from podium.speakers import registry
-from storage import documents, registry as archive_registry, runs, search
+from storage import documents, links, registry as archive_registry, runs, search
 from storage.db import open_archive, transaction
 from storage.load import load_staging, record_error
 
@@ -61,6 +61,7 @@ def extract_and_save(con, run_id: str, page_ids: list[str]) -> Counter:
     """Make (or remake) the documents and statements of these pages; failures become errors.
     Each batch of pages is saved in one transaction."""
     counts: Counter = Counter()
+    doc_ids: list[str] = []
     for pages in documents.in_batches(con, page_ids):
         extractions, failures = [], []
         for page in pages:
@@ -75,6 +76,10 @@ def extract_and_save(con, run_id: str, page_ids: list[str]) -> Counter:
                 record_error(con, run_id, failure)
         counts.update(documents=len(extractions), errors=len(failures),
                       statements=sum(len(e.statements) for e in extractions))
+        doc_ids += [e.document.doc_id for e in extractions]
+    with transaction(con):
+        counts.update(near_duplicates=links.mark_near_duplicates(con, doc_ids),
+                      links=links.link_statements(con, doc_ids))
     return counts
 
 

@@ -1,4 +1,9 @@
-"""News articles and ministry statement pages → documents (and, for statements, one statement).
+"""News articles and ministry statement pages → documents and their statements.
+
+A statement source's page is one press statement. A news report's statements are its quotes
+(podium.quotes): each direct quote and reported clause becomes a statement of its speaker, dated
+by the words around it (podium.news_dates: "on Wednesday", the dateline) against the
+publication date, with offsets into the document's text.
 
 The body text comes from trafilatura with favor_precision (fast mode first, its fallback extractors
 only for short results), with newspaper4k as a last resort when trafilatura finds no main text
@@ -12,6 +17,9 @@ with its basis:
   url             a date in the URL path (/2019/11/20/)
   listing         the date shown beside the link on the listing page, or the feed's/sitemap's date
   text            a date line of the body, such as a statement's closing "25 JANUARY 2022"
+  page_markup     news only, when none of the above: the date htmldate reads from the page's
+                  markup without its extensive search (a site's own meta tag such as
+                  "sn-post-date", a byline's date element): saved pages of any site need it
   undated         none of these
 Template timestamps and copyright years are ignored: on ministry sites they are often wrong.
 Placeholder dates (0001-01-01) are not dates; a UTC timestamp one day off the URL's date yields the
@@ -26,6 +34,7 @@ import re
 from urllib.parse import urlsplit
 
 import dateparser
+import htmldate
 import trafilatura
 
 from podium.cleaning import clean_body, text_language
@@ -33,12 +42,15 @@ from podium.dates import full_title_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
                             text_hash)
 from podium.html import PageDecodeError, clean_text, decode, parse
+from podium.news_dates import statement_date
+from podium.quote_spans import paragraphs
+from podium.quotes import Quote, find_quotes
 from podium.settings import Source
 from podium.speakers import Registry
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "articles-2"
+EXTRACTOR_VERSION = "articles-3"  # 3: news quotes become statements
 
 # Declared publication dates, strongest first.
 PUBLISHED_META = (
@@ -78,6 +90,10 @@ SPEAKER_IN_TITLE = re.compile(
     r"\b(?:Statement|Address|Remarks|Speech)\s+by\s+(?:the\s+)?(?P<role>(?:Deputy\s+)?(?:Foreign\s+)?Minister"
     r"(?:\s+of\s+Foreign\s+Affairs)?(?:\s+of\s+(?:the\s+Republic\s+of\s+)?[A-Z][a-z]+)?),?\s+"
     r"(?P<name>[A-Z]\.\s?[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\b")
+
+PRONOUNS = {"he", "she", "they", "it", "we"}
+# A double-quoted passage inside a sentence (what was said, not when).
+QUOTED_PASSAGE = re.compile(r"[“\"][^”\"]*[”\"]")
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -157,6 +173,13 @@ def text_date(text: str) -> dt.date | None:
             if day:
                 return day
     return None
+
+
+def markup_date(html: str, url: str) -> dt.date | None:
+    """The publication date htmldate finds in the markup; its extensive search (any date-like
+    text) is left out: template and copyright dates would pass for publication dates."""
+    found = htmldate.find_date(html, url=url, original_date=True, extensive_search=False)
+    return plausible(dt.date.fromisoformat(found)) if found else None
 
 
 def date_with_basis(tree, title: str, url: str, text: str, listing: dict | None) -> tuple[dt.date | None, str]:
@@ -265,6 +288,9 @@ def extract_article(page: StoredPage, source: Source, registry: Registry) -> Ext
         raise ExtractionError(f"{page.url}: no article text found ({len(text)} characters)")
     title = page_title(tree, meta.title if meta else None)
     published, basis = date_with_basis(tree, title, page.url, text, page.listing)
+    if published is None and source.kind == "news":
+        published = markup_date(html, page.url)
+        basis = "page_markup" if published else basis
     document = Document(
         doc_id=doc_id_for(page.url), page_id=page.page_id, source_id=source.key, url=page.url,
         doc_type="statement" if source.kind == "statement" else "article", title=title,
@@ -272,8 +298,15 @@ def extract_article(page: StoredPage, source: Source, registry: Registry) -> Ext
         text=text, text_hash=text_hash(text), encoding=encoding, extractor=EXTRACTOR_VERSION,
         authors=authors(tree, meta.author if meta else None),
     )
-    statements = [press_statement(document, source, registry)] if source.kind == "statement" else []
-    return Extraction(document, statements)
+    return Extraction(document, statements_of(document, source, registry))
+
+
+def statements_of(document: Document, source: Source, registry: Registry) -> list[Statement]:
+    if source.kind == "statement":
+        return [press_statement(document, source, registry)]
+    if source.kind == "news":
+        return news_statements(document, registry)
+    return []
 
 
 def speaker_in_title(title: str) -> tuple[str, str] | None:
@@ -297,3 +330,50 @@ def press_statement(document: Document, source: Source, registry: Registry) -> S
         text=document.text, question=None, questioner=None, char_start=0, char_end=len(document.text),
         language=document.language,
     )
+
+
+def news_statements(document: Document, registry: Registry) -> list[Statement]:
+    """Every quote of a news report, in text order, as a statement; quotes without a named
+    person ("officials said", "the ministry said") are kept with the organisation they give."""
+    lede = next((document.text[p.start:p.end] for p in paragraphs(document.text)), None)
+    return [quote_statement(document, quote, seq, registry, lede)
+            for seq, quote in enumerate(find_quotes(document.text, registry), start=1)]
+
+
+def quote_statement(document: Document, quote: Quote, seq: int, registry: Registry,
+                    lede: str | None) -> Statement:
+    if document.published_at:
+        day, basis = statement_date(attribution_words(document, quote), document.published_at, lede=lede)
+    else:
+        day, basis = None, document.date_basis
+    speaker = next((s for s in registry if s.speaker_id == quote.speaker_id), None) if quote.speaker_id else None
+    held = speaker.role_on(day, prefer=_role_noun(quote.role)) if speaker else None
+    return Statement(
+        statement_id=f"{document.doc_id}-{seq:04d}", doc_id=document.doc_id, seq=seq,
+        speaker_id=quote.speaker_id, speaker_raw=quote.speaker_raw,
+        role=held.role if held else quote.role,
+        institution=held.institution if held else _organisation(quote.organisation),
+        country=speaker.country if speaker else None,
+        statement_date=day, date_basis=basis, kind=quote.kind, text=quote.text, question=None,
+        questioner=None, char_start=quote.char_start, char_end=quote.char_end, language=document.language,
+    )
+
+
+def attribution_words(document: Document, quote: Quote) -> str:
+    """The quote's sentence without what was said: a day named in the quoted words ("the call on
+    July 25") is not the day they were said; the attribution's ("she said on Tuesday") is."""
+    said = document.text[quote.char_start:quote.char_end].strip()
+    words = quote.context.replace(said, " ") if said else quote.context
+    return QUOTED_PASSAGE.sub(" ", words)
+
+
+def _organisation(words: str | None) -> str | None:
+    """The organisation a quote gives, not a pronoun ("they said": a group the text named before)."""
+    return None if not words or words.lower() in PRONOUNS else words
+
+
+def _role_noun(role: str | None) -> str | None:
+    """The noun of a role as an article writes it ("Chinese Foreign Ministry spokesperson" →
+    "spokesperson"), to pick the registry's role of that kind when a speaker holds several."""
+    words = (role or "").split()
+    return words[-1] if words else None

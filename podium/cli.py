@@ -178,12 +178,17 @@ def sql(
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Saved pages: .html files or gzipped (.gz).")],
-    source: Annotated[str, typer.Option("--source", "-s", help="The configured source the pages belong to.")],
+    source: Annotated[Optional[str], typer.Option(
+        "--source", "-s", help="The configured source the pages belong to (default: the source whose "
+                               "allowed_domains hold the page's host, else `web`: a news article of any site).")] = None,
     url: Annotated[Optional[str], typer.Option(help="The URL of the page (one file only).")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="URLs are this base + each file's name (without .gz).")] = None,
     archive: ArchiveOption = None,
 ) -> None:
-    """Load saved pages and extract their statements, as if they had been crawled."""
+    """Load saved pages and extract their statements, as if they had been crawled.
+
+    Without --source, a page of a site no source covers is read as a news article: its
+    publication date from the page, its quotes as statements."""
     from flows.imports import ingest as ingest_flow
     from podium.ingest import IngestError
 

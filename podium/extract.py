@@ -7,6 +7,7 @@ import hashlib
 import importlib
 from dataclasses import dataclass, field
 
+from podium.near_dups import simhash
 from podium.settings import Source
 from podium.speakers import Registry
 
@@ -42,6 +43,7 @@ class Document:
     encoding: str
     extractor: str
     authors: list[str] = field(default_factory=list)
+    simhash: int | None = None  # podium/near_dups.py: finds syndicated copies
 
 
 @dataclass
@@ -102,6 +104,7 @@ def extract(page: StoredPage, source: Source, registry: Registry) -> Extraction:
 
     extraction = extractor_for(source)(page, source, registry)
     extraction.mentions = rows_for(extraction.statements)
+    extraction.document.simhash = simhash(extraction.document.text)
     return extraction
 
 

@@ -14,7 +14,7 @@ from storage.db import insert_rows
 
 DOCUMENT_COLUMNS = (
     "doc_id", "page_id", "source_id", "url", "doc_type", "title", "published_at", "date_basis",
-    "date_latest", "language", "text", "text_hash", "encoding", "extractor", "authors",
+    "date_latest", "language", "text", "text_hash", "encoding", "extractor", "authors", "simhash",
 )
 STATEMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Statement))
 
@@ -74,8 +74,10 @@ def in_batches(con: duckdb.DuckDBPyConnection, ids: list[str], batch: int = 200)
 def save_extractions(con: duckdb.DuckDBPyConnection, extractions: list[Extraction]) -> None:
     """Replace the documents of these URLs and all their statements (call inside a transaction)."""
     doc_ids = [e.document.doc_id for e in extractions]
-    con.execute("DELETE FROM statement_mentions WHERE statement_id IN"
-                " (SELECT statement_id FROM statements WHERE doc_id IN (SELECT unnest(?)))", [doc_ids])
+    replaced = "(SELECT statement_id FROM statements WHERE doc_id IN (SELECT unnest(?)))"
+    con.execute(f"DELETE FROM statement_mentions WHERE statement_id IN {replaced}", [doc_ids])
+    con.execute(f"DELETE FROM statement_links WHERE statement_id IN {replaced}"
+                f" OR source_statement_id IN {replaced}", [doc_ids, doc_ids])
     con.execute("DELETE FROM statements WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
     now = dt.datetime.now(dt.timezone.utc)

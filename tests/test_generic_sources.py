@@ -7,14 +7,20 @@ import datetime as dt
 import gzip
 import json
 import shutil
+import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from conftest import SNAPSHOTS, expected_pages, snapshot_rows
+from conftest import FIXTURES, ROOT, SNAPSHOTS, expected_pages, snapshot_rows
 from podium.extract import StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
 from storage.db import open_archive
+
+sys.path.insert(0, str(ROOT))
+from bench.quotes import same_speaker  # noqa: E402
 
 SOURCES = ["belarus_mfa", "malaysia_kln", "example_mfa", "news_feeds", "news_sitemap", "news_urls"]
 EXPECTED = [(key, page) for key in SOURCES for page in expected_pages(key)]
@@ -45,13 +51,26 @@ def check_document(document: dict, expected: dict) -> None:
 
 def check_statements(statements: list[dict], expected: dict) -> None:
     if expected["kind"] == "news":
-        assert statements == []
+        check_news_statements(statements, expected)
         return
     assert len(statements) == 1
     statement = statements[0]
     assert (statement["kind"], statement["speaker_raw"], statement["role"]) == (
         "press_statement", expected["speaker_raw"], expected["role"])
     assert statement["statement_date"] == (dt.date.fromisoformat(expected["date"]) if expected["date"] else None)
+
+
+def check_news_statements(statements: list[dict], expected: dict) -> None:
+    """A news report's statements are its quotes, in order; for an article annotated in
+    tests/fixtures/quotes (named after its page's first 8 characters), every annotated speaker
+    has statements (tests/test_news_statements.py checks them quote by quote)."""
+    assert [s["seq"] for s in statements] == list(range(1, len(statements) + 1))
+    assert all(s["kind"] in ("direct_quote", "indirect") for s in statements)
+    annotated = FIXTURES / "quotes" / f"{Path(expected['file']).name[:8]}.json"
+    if annotated.exists():
+        found = [SimpleNamespace(**s) for s in statements if s["speaker_raw"]]
+        for quote in json.loads(annotated.read_text(encoding="utf-8"))["quotes"]:
+            assert any(same_speaker(quote["speaker"], s, registry()) for s in found), quote
 
 
 # -- the extractor alone --------------------------------------------------------------------

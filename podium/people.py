@@ -1,0 +1,327 @@
+"""The people a news article names, and who a speech verb points at.
+
+`Cast` collects an article's people (full names with the titles and roles the text gives them)
+and resolves later mentions to them: surnames, given names used by mistake ("Ning told a
+briefing"), one-letter misspellings, pronouns ("she added") and role nouns ("the spokeswoman"),
+then the speakers registry. `speaker_at` finds the subject of a cue: a name before or after it
+("said X", "X asserted"), allowing an appositive and adverbs in between.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from podium.quote_spans import Span, sentence_initial, sentence_spans
+from podium.speakers import Registry, normalise_name
+
+# -- the article's people ------------------------------------------------------------------------
+
+TOKEN = (r"(?:(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Lt|Col|Gen|St|Jr|Sr|Prof|Sgt|Capt|Adm|Rev|Hon)\.|(?:[A-Z]\.){2,}"
+         r"|[A-Z]\.|[A-Z][a-z][\w'’-]*|[A-Z]'[A-Z][a-z]+)")
+RUN = re.compile(rf"(?<![\w.'’-]){TOKEN}(?: {TOKEN})*")
+PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
+ROLE_NOUNS = (
+    "spokesperson|spokesman|spokeswoman|minister|diplomat|secretary|ambassador|envoy|president|premier|"
+    "chancellor|governor|senator|official|commander|chief|leader|lawmaker|congressman|congresswoman|"
+    "singer|guitarist|coach|executive|chairman|chairwoman|director|analyst|lawyer|attorney|negotiator|"
+    "researcher|scientist|strategist|founder|officer|general|king|queen|prince|mayor|judge|prosecutor|"
+    "manager|adviser|advisor|author|envoy|representative|administrator|commissioner|secretary-general"
+)
+ROLE = re.compile(rf"\bthe ((?:[a-z-]+ ){{0,3}}(?:{ROLE_NOUNS}))\b")
+ORG_NOUN = re.compile(r"\b[Tt]he (?:[a-z-]+ ){0,2}(?:statement|ministry|department|company|group|office|government|"
+                      r"agency|military|embassy|council|commission|committee|court|police|report|release|"
+                      r"league|army|party|administration|organisers|organizers)\b")
+ROLE_BEFORE = re.compile(rf"(?P<org>(?:[A-Z][\w'’.&-]* ){{0,4}})(?P<role>(?:[a-z-]+ ){{0,2}}(?:{ROLE_NOUNS}))\s*$")
+ROLE_LEAD = re.compile(rf"((?:[A-Z][\w.'’-]* )*(?:(?:[a-z-]+ )?(?:{ROLE_NOUNS})|[A-Z][\w.'’-]*) (?:of|to) (?:the )?)$")
+APPOSITIVE = re.compile(r",\s+(?:the |a |an )?(?P<role>[a-z][a-z -]{2,60}?)(?: (?:of|at|for|in) (?P<org>[^,.;]{2,80}))?[,.]")
+TITLE_WORDS = set("""secretary secretary-general minister foreign prime president vice press white house state
+spokesperson spokesman spokeswoman general gov governor rep sen senator dr mr mrs ms lt col gen ambassador
+chairman chairwoman chair chief executive director director-general deputy assistant special envoy
+representative commander administrator team leader premier chancellor king queen prince princess pope
+justice judge attorney defense defence home interior affairs counselor councilor councillor sir lord dame
+mayor congressman congresswoman speaker officer commissioner admiral captain coach pm national security
+adviser advisor sergeant professor prof rev hon ceo founder insider editor correspondent counsel inspector
+treasury finance trade energy health education member mp official acting interim senior first lady former
+u.s. us uk un eu chinese russian israeli palestinian afghan australian british french german japanese
+american indian pakistani iranian ukrainian turkish jordanian saudi egyptian korean european canadian
+italian spanish vietnamese taiwanese greenlandic emirates republican democratic democrat britain china
+russia france germany japan israel iran india pakistan afghanistan ukraine vietnam qatar turkey beijing
+washington moscow london kabul""".split())
+ORG_WORDS = set("""ministry department office university committee company inc corp corporation group party
+league council commission agency court times news post productions foundation association union bank
+police army forces authority organization organisation institute center centre service services
+administration assembly parliament congress senate reuters twitter facebook google airlines airline systems
+robotics media network museum hospital church school club street road province district city county island
+river brothers nations world brands space observatory telescope aerospace""".split())
+STOP_WORDS = set("""the a an in on at but and however later during after before when while this that these
+those it its both all many some as for if here there we i he she they his her their our meanwhile still yet
+also now today yesterday tonight according since despite with without from to of by under over following
+among instead so yes no not just only even then although though because earlier last next every each other
+another one two three what who why how where oh ok hey monday tuesday wednesday thursday friday saturday
+sunday january february march april may june july august september october november december jan feb aug
+sept sep oct nov dec""".split())
+GENDER_WORDS = {"mr": "m", "spokesman": "m", "chairman": "m", "congressman": "m", "king": "m", "prince": "m",
+                "mrs": "f", "ms": "f", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f",
+                "queen": "f", "princess": "f"}
+PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible subject of a cue: a name run, a single name token, a pronoun, a role noun."""
+    start: int
+    end: int
+    kind: str  # run | token | pronoun | role | org
+    words: str
+    name: str = ""
+    title: str = ""
+
+
+@dataclass(eq=False)
+class Person:
+    name: str
+    role: str | None
+    organisation: str | None
+    speaker_id: str | None
+    votes: dict
+    confirmed: bool = False
+
+    @property
+    def gender(self) -> str | None:
+        m, f = self.votes.get("m", 0), self.votes.get("f", 0)
+        return "m" if m > f else "f" if f > m else None
+
+    @property
+    def tokens(self) -> list[str]:
+        return [t for t in normalise_name(self.name).split() if len(t) > 1 and t not in ("jr", "sr")]
+
+
+@dataclass
+class Attribution:
+    """Who a cue points at: a person of the cast, or just the words (an organisation, "officials")."""
+    person: Person | None
+    words: str
+
+
+def candidates(text: str, start: int, end: int) -> list[Candidate]:
+    found = [c for m in RUN.finditer(text, start, end) for c in _run_candidates(m)]
+    found += [Candidate(m.start(), m.end(), "pronoun", m.group(0)) for m in PRONOUN.finditer(text, start, end)]
+    found += [Candidate(m.start(), m.end(), "role", m.group(1)) for m in ROLE.finditer(text, start, end)]
+    found += [Candidate(m.start(), m.end(), "org", m.group(0)) for m in ORG_NOUN.finditer(text, start, end)]
+    return sorted(found, key=lambda c: c.start)
+
+
+def _run_candidates(match: re.Match) -> list[Candidate]:
+    tokens = match.group(0).split(" ")
+    offset = match.start()
+    while tokens and _bare(tokens[0]) in STOP_WORDS:
+        offset += len(tokens.pop(0)) + 1
+    if not tokens:
+        return []
+    cut = next((i for i, t in enumerate(tokens) if re.search(r"['’]s?$", t)), None)
+    tokens = tokens if cut is None else tokens[:cut + 1]
+    words = " ".join(tokens)
+    possessive = re.search(r"['’]s?$", tokens[-1])
+    if possessive:
+        tokens[-1] = tokens[-1][:possessive.start()]
+    titles = max((i + 1 for i, t in enumerate(tokens) if _bare(t) in TITLE_WORDS), default=0)
+    name, title = tokens[titles:], " ".join(tokens[:titles])
+    end = offset + len(words)
+    # "the Office of Human Rights", "a scientist at Goddard", "the Gush Etzion bloc": not people
+    part_of_org = not titles and re.search(r"\b(?:of|for|in|at|from|the)\s+(?:the\s+)?$", match.string[max(0, offset - 10):offset])
+    if not name or part_of_org or any(_bare(t) in ORG_WORDS for t in name) or re.fullmatch(r"[A-Z.]+", name[-1]):
+        return [Candidate(offset, end, "org", words)]
+    kind = "possessive" if possessive else "run" if len(name) > 1 else "token"
+    return [Candidate(offset, end, kind, words, " ".join(name[-4:]), title)]
+
+
+def _bare(token: str) -> str:
+    return re.sub(r"['’]s?$", "", token).lower().rstrip(".") if token not in ("U.S.",) else "u.s."
+
+
+class Cast:
+    """The people an article names, in the order it names them, with what it says about them."""
+
+    def __init__(self, text: str, spans: list[Span], registry: Registry):
+        self.text, self.registry = text, registry
+        self.people: list[Person] = []
+        self.seen: list[tuple[int, Person]] = []
+        self.sentences = sentence_spans(text, spans)
+        for cand in candidates(text, 0, len(text)):
+            if any(s.start <= cand.start < s.end for s in spans) or cand.kind not in ("run", "token", "possessive"):
+                continue
+            person = self._mention(cand) if cand.kind == "run" else self._match_token(cand.name)
+            if person:
+                self.seen.append((cand.start, person))
+                if cand.kind != "possessive":
+                    self._vote(cand, person)
+
+    def resolve(self, cand: Candidate, pos: int, create: bool = True) -> Person | None:
+        person = None
+        if cand.kind == "run":
+            person = self._mention(cand)
+        elif cand.kind == "token":
+            person = self._match_token(cand.name) or (self._new(cand.name, None, None, None) if create else None)
+        elif cand.kind == "pronoun" and cand.words.lower() != "they":  # "they": a group, not a person
+            person = self._recent(pos, PRONOUN_GENDER.get(cand.words.lower()))
+        elif cand.kind == "role":
+            person = self._by_role(cand.words, pos)
+        if person:
+            person.confirmed = True
+            self.seen.append((cand.start, person))
+        return person
+
+    def _mention(self, cand: Candidate) -> Person:
+        role, organisation = self._role_of(cand)
+        person = self._find(cand.name)
+        if person is None:
+            speaker = self._registered(cand.name)
+            person = self._new(cand.name, role, organisation, speaker)
+        elif role and not person.role:
+            person.role, person.organisation = role, organisation
+        return person
+
+    def _find(self, name: str) -> Person | None:
+        key = normalise_name(name)
+        speaker = self._registered(name)
+        for person in reversed(self.people):
+            other = normalise_name(person.name)
+            tokens, theirs = set(key.split()) - {"jr", "sr"}, set(person.tokens)
+            if (speaker and person.speaker_id == speaker.speaker_id) or other == key \
+                    or Levenshtein.distance(other, key) <= 1 \
+                    or (len(tokens) > 1 and tokens <= theirs) or (len(theirs) > 1 and theirs <= tokens):
+                return person
+        return None
+
+    def _registered(self, name: str):
+        speaker = self.registry.resolve(name)
+        if speaker or len(name) < 8:
+            return speaker
+        key = normalise_name(name)
+        for candidate in self.registry:
+            if any(Levenshtein.distance(key, normalise_name(a)) <= 1 for a in (candidate.name, *candidate.aliases)):
+                return candidate
+        return None
+
+    def _new(self, name, role, organisation, speaker) -> Person:
+        if speaker:
+            held = speaker.role_on(None)
+            role = role or (held.role if held else None)
+            organisation = organisation or (held.institution if held else None)
+        person = Person(name, role, organisation, speaker.speaker_id if speaker else None, {},
+                        confirmed=bool(speaker or role))
+        for word in re.findall(r"[a-z]+", (role or "").lower()):
+            if word in GENDER_WORDS:
+                person.votes[GENDER_WORDS[word]] = person.votes.get(GENDER_WORDS[word], 0) + 2
+        self.people.append(person)
+        return person
+
+    def _match_token(self, token: str) -> Person | None:
+        """A surname, a given name used by mistake, or a one-letter misspelling of either."""
+        key = normalise_name(token)
+        for exact in (True, False):
+            for _, person in reversed(self.seen + [(0, p) for p in self.people]):
+                if any(key == t if exact else (len(key) >= 5 and Levenshtein.distance(key, t) <= 1)
+                       for t in person.tokens):
+                    return person
+        registered = [s for s in self.registry if key in normalise_name(s.name).split()]
+        if len(registered) == 1:
+            return self._new(registered[0].name, None, None, registered[0])
+        return None
+
+    def _role_of(self, cand: Candidate) -> tuple[str | None, str | None]:
+        before = ROLE_BEFORE.search(self.text[max(0, cand.start - 80):cand.start])
+        after = APPOSITIVE.match(self.text, cand.end)
+        if cand.title:
+            # "US Secretary of State Mike Pompeo", "ambassador to Britain Liu Xiaoming": the title
+            # begins before "of"/"to"
+            lead = ROLE_LEAD.search(self.text[max(0, cand.start - 60):cand.start])
+            title = (lead.group(1) + cand.title) if lead else cand.title
+            return title, (before.group("org").strip() or None) if before else None
+        if before:
+            return before.group("role"), before.group("org").strip() or None
+        if after and not re.search(r"\b(?:said|says|told|who|which|and)\b", after.group("role")):
+            return after.group("role"), (after.group("org") or "").strip() or None
+        return None, None
+
+    def _vote(self, cand: Candidate, person: Person) -> None:
+        """Gender from the first pronoun after a name in its sentence, if no other name comes first."""
+        sentence_end = next((s.end for s in self.sentences if s.start <= cand.start < s.end), cand.end)
+        following = re.search(r"\b(?:[Hh]e|[Hh]is|him|[Ss]he|[Hh]er|hers)\b|(?<![\w.])[A-Z][a-z]",
+                              self.text[cand.end:sentence_end])
+        word = following.group(0).lower() if following else ""
+        if word in PRONOUN_GENDER:
+            gender = PRONOUN_GENDER[word]
+            person.votes[gender] = person.votes.get(gender, 0) + 1
+            person.confirmed = True
+
+    def _recent(self, pos: int, gender: str | None, role: str | None = None) -> Person | None:
+        """The person a pronoun or role noun at `pos` points at: sentences from the nearest back,
+        and in each the earliest name first (the subject), skipping a known other gender."""
+        order: dict[Person, tuple[int, int]] = {}
+        for at, person in sorted(self.seen, key=lambda seen: seen[0]):
+            if at < pos:
+                index = self._sentence_index(at)
+                if person not in order or order[person][0] < index:
+                    order[person] = (index, -at)  # the latest sentence, the first place in it
+        for person in sorted(order, key=lambda p: order[p], reverse=True):
+            if gender and person.gender and person.gender != gender:
+                continue
+            if role and not (person.role and role in person.role.lower()):
+                continue
+            return person
+        return None
+
+    def _by_role(self, words: str, pos: int) -> Person | None:
+        noun = words.split()[-1].lower()
+        return self._recent(pos, GENDER_WORDS.get(noun), noun) or self._recent(pos, GENDER_WORDS.get(noun))
+
+    def _sentence_index(self, pos: int) -> int:
+        return next((i for i, s in enumerate(self.sentences) if s.start <= pos < s.end), len(self.sentences))
+
+
+# -- speakers -------------------------------------------------------------------------------------
+
+# Between a subject and its verb: adverbs, auxiliaries, a time, an appositive (", the envoy,").
+GAP = re.compile(
+    r"(?:\s*,[^;\"“”]*,)?(?:\s*(?:also|later|then|further|however|previously|again|first|once|"
+    r"has|had|have|would|will|reportedly|publicly|earlier|repeatedly|on|in|at|last|this|"
+    r"[A-Z][a-z]+day|morning|night|evening|afternoon)\b,?)*\s*",
+)
+
+
+def speaker_at(text, segment: Span, cue: re.Match, cast: Cast, before_only=False, after_only=False):
+    """The speaker of a cue: the nearest subject before it (allowing an appositive and adverbs
+    between), else the name right after it ("said White House Press Secretary Stephanie Grisham")."""
+    if not after_only:
+        prefix_start = segment.start if segment.start < cue.start() else cue.start()
+        for cand in reversed(candidates(text, prefix_start, cue.start())):
+            gap = text[cand.end:cue.start()]
+            if not GAP.fullmatch(gap) or cand.kind == "possessive":
+                continue
+            if re.search(r"\b(?:and|&)\s+$", text[max(0, cand.start - 6):cand.start]):
+                return Attribution(None, cand.words)  # "Volker and Morrison said": several people
+            create = cand.kind == "token" and "," not in gap and not sentence_initial(text, cand.start)
+            person = None if cand.kind == "org" else cast.resolve(cand, cue.start(), create)
+            if person or "," not in gap:
+                return Attribution(person, cand.words)
+            # an unknown word behind an appositive ("…, in Greenbelt, Maryland, said"): look further back
+    if before_only:
+        return None
+    after = candidates(text, cue.end(), min(segment.end if segment.end > cue.end() else cue.end() + 120,
+                                            cue.end() + 120))
+    if after and re.fullmatch(r"\s*(?:the\s+)?", text[cue.end():after[0].start]):
+        cand = after[0]
+        return Attribution(cast.resolve(cand, cue.start(), create=True), cand.words)
+    return None
+
+
+def sentence_subject(text, head: Span, cast: Cast) -> Attribution | None:
+    """The person a sentence is about: its first resolvable name or pronoun."""
+    for cand in candidates(text, head.start, head.end):
+        person = cast.resolve(cand, head.start, create=False)
+        if person and person.confirmed:
+            return Attribution(person, cand.words)
+    return None
