@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install demo test browser serve clean
+.PHONY: install demo test browser serve bench clean
 
 install: $(STAMP)
 
@@ -27,6 +27,12 @@ test: install browser
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+# Benchmarks print tables (quality and speed against the libraries podium competes with).
+bench: install
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/crawl.py
 
 clean:
 	rm -rf data .pytest_cache

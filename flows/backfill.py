@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger, task
 
 from flows.nightly import archive_path, crawl_pipeline, run_name
 from flows.params import SourceKey, source_keys
+from podium import progress
 from podium.settings import ConfigError
 from storage import runs
 from storage.db import open_archive
@@ -59,7 +60,9 @@ def backfill(sources: list[SourceKey], since: dt.date, until: dt.date, chunk_day
     for source in source_keys(sources):
         bid = backfill_id(source, since, until)
         done = finished_chunks(path, bid, source)
-        for chunk in date_chunks(since, until, chunk_days):
+        chunks = date_chunks(since, until, chunk_days)
+        for number, chunk in enumerate(chunks):
+            progress.report(f"backfill {source}", number, len(chunks))
             if chunk[0] in done:
                 get_run_logger().info("%s %s…%s: already done", source, *chunk)
                 continue
@@ -67,4 +70,5 @@ def backfill(sources: list[SourceKey], since: dt.date, until: dt.date, chunk_day
                                      until=chunk[1].isoformat())
             finish_chunk(path, bid, source, chunk, summary["run"]["run_id"])
             summaries.append(summary)
+        progress.report(f"backfill {source}", len(chunks), len(chunks))
     return summaries

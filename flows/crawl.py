@@ -10,11 +10,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import get_run_logger, task
 
+from podium import progress
 from podium.settings import project_root
 
 # Replay servers are local: the politeness delays meant for live sites only slow them down.
@@ -71,18 +73,31 @@ def scrapy_command(request: CrawlRequest) -> list[str]:
     return command
 
 
-def run_crawl(request: CrawlRequest) -> CrawlResult:
-    """Run one crawl to completion (no shell; arguments passed as a list)."""
+def staged_count(staging: Path) -> int:
+    if not staging.exists():
+        return 0
+    with open(staging, "rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def run_crawl(request: CrawlRequest, poll_seconds: float = 0.5) -> CrawlResult:
+    """Run one crawl to completion (no shell; arguments passed as a list), reporting progress."""
     request.run_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
-    completed = subprocess.run(scrapy_command(request), cwd=project_root(), env=env,
-                               capture_output=True, text=True)
+    output = request.run_dir / f"{request.source}.out"
+    with open(output, "w", encoding="utf-8") as sink:
+        process = subprocess.Popen(scrapy_command(request), cwd=project_root(), env=env, stdout=sink,
+                                   stderr=subprocess.STDOUT, text=True)
+        while process.poll() is None:
+            progress.report(f"crawl {request.source}", staged_count(request.staging))
+            time.sleep(poll_seconds)
+    progress.report(f"crawl {request.source}", staged_count(request.staging))
     stats_file = Path(f"{request.staging}.stats.json")
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    result = CrawlResult(request.source, request.staging, request.log_file, stats, completed.returncode)
-    if completed.returncode != 0 or "finish_reason" not in stats:
-        tail = (completed.stderr or "").strip().splitlines()[-5:]
-        raise CrawlFailed(f"crawl of {request.source} exited with {completed.returncode}: {' | '.join(tail)}")
+    result = CrawlResult(request.source, request.staging, request.log_file, stats, process.returncode)
+    if process.returncode != 0 or "finish_reason" not in stats:
+        tail = output.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+        raise CrawlFailed(f"crawl of {request.source} exited with {process.returncode}: {' | '.join(tail)}")
     return result
 
 

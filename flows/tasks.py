@@ -8,7 +8,7 @@ from pathlib import Path
 
 from prefect import get_run_logger, task
 
-from podium import mentions
+from podium import mentions, progress
 from podium.extract import ExtractionError, extract
 from podium.settings import settings
 from podium.speakers import registry
@@ -67,9 +67,10 @@ def extract_and_save(con, run_id: str, page_ids: list[str]) -> Counter:
         for page in pages:
             try:
                 extractions.append(extract(page, settings().source(page.source_id), registry()))
-            except ExtractionError as error:
+            except Exception as error:  # noqa: BLE001 - one bad page must not stop the run
+                reason = str(error) if isinstance(error, ExtractionError) else f"extractor failed: {error!r}"
                 failures.append({"source_id": page.source_id, "url": page.url, "stage": "extract",
-                                 "error": str(error), "page_id": page.page_id, "listing": page.listing})
+                                 "error": reason, "page_id": page.page_id, "listing": page.listing})
         with transaction(con):
             documents.save_extractions(con, extractions)
             for failure in failures:
@@ -77,6 +78,7 @@ def extract_and_save(con, run_id: str, page_ids: list[str]) -> Counter:
         counts.update(documents=len(extractions), errors=len(failures),
                       statements=sum(len(e.statements) for e in extractions))
         doc_ids += [e.document.doc_id for e in extractions]
+        progress.report("extract", counts["documents"] + counts["errors"], len(page_ids))
     with transaction(con):
         counts.update(near_duplicates=links.mark_near_duplicates(con, doc_ids),
                       links=links.link_statements(con, doc_ids))

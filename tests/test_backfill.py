@@ -75,3 +75,21 @@ def test_a_file_that_is_not_a_warc_is_refused(prefect_harness, tmp_path):
     bogus.write_bytes(b"this is not a warc file at all")
     result = CliRunner().invoke(app, ["import-warc", str(bogus), "--archive", str(tmp_path / "a.duckdb")])
     assert result.exit_code == 1 and "not a readable WARC file" in result.output
+
+
+def test_a_backfill_runs_in_chunks_and_resumes(prefect_harness, tmp_path):
+    from flows.backfill import backfill, date_chunks
+
+    archive = str(tmp_path / "a.duckdb")
+    since, until = dt.date(2019, 7, 1), dt.date(2019, 9, 30)
+    assert date_chunks(since, until, 31)[0] == (dt.date(2019, 8, 31), until)
+    first = backfill(sources=["fmprc_en"], since=since, until=until, chunk_days=31, replay=str(SNAPSHOTS),
+                     archive=archive)
+    with open_archive(archive, read_only=True) as con:
+        months = {r[0] for r in con.execute("SELECT DISTINCT month(published_at) FROM documents").fetchall()}
+        chunks = con.execute("SELECT count(*) FROM backfill_chunks").fetchone()[0]
+    assert len(first) == chunks == 3
+    assert months == {7, 8, 9}  # older chunks were reached past pages archived by newer ones
+    again = backfill(sources=["fmprc_en"], since=since, until=until, chunk_days=31, replay=str(SNAPSHOTS),
+                     archive=archive)
+    assert again == []  # every chunk was finished: nothing to do

@@ -90,3 +90,24 @@ def test_a_failed_load_leaves_nothing_behind(tmp_path):
         with pytest.raises(KeyError):
             load_records(con, records, "run-1")  # the second record has no body
         assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
+
+
+def test_a_page_the_extractor_chokes_on_is_recorded_and_skipped(tmp_path, monkeypatch):
+    import flows.tasks as tasks
+    from storage.documents import pending_page_ids
+
+    records = [page_record("t1558711"), page_record("t1794629")]
+    real_extract = tasks.extract
+
+    def choking(page, source, registry):
+        if page.url == records[0]["url"]:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_extract(page, source, registry)
+
+    monkeypatch.setattr(tasks, "extract", choking)
+    with db.open_archive(tmp_path / "a.duckdb") as con:
+        load_records(con, records, "run-1")
+        counts = tasks.extract_and_save(con, "run-1", pending_page_ids(con, ["fmprc_en"]))
+        errors = con.execute("SELECT url, stage, error FROM crawl_errors").fetchall()
+    assert (counts["documents"], counts["errors"]) == (1, 1)
+    assert errors == [(records[0]["url"], "extract", "extractor failed: RecursionError('maximum recursion depth exceeded')")]
