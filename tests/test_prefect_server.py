@@ -2,7 +2,11 @@
 created through the server's API with its parameters exactly as the UI's run form sends them."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,7 +14,7 @@ import httpx
 import pytest
 
 from conftest import SNAPSHOTS
-from podium.serving import api_url, start_server, start_serving, stop, wait_until_healthy
+from podium.serving import api_url, healthy, start_server, start_serving, stop, wait_until_healthy
 from storage.db import open_archive
 
 DEPLOYMENTS = {"nightly", "adhoc-crawl", "reprocess", "backfill"}
@@ -161,3 +165,20 @@ def test_custom_run_from_the_ui_form(served, browser, tmp_path):
     with open_archive(archive, read_only=True) as con:
         dates = [str(r[0]) for r in con.execute("SELECT published_at FROM documents").fetchall()]
     assert dates and all("2019-08-01" <= d <= "2019-09-30" for d in dates)
+
+
+def test_podium_serve_starts_the_server_and_ctrl_c_stops_it(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-m", "podium.cli", "serve", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+    try:
+        wait_until_healthy(api_url(port), process, timeout=240)
+        assert DEPLOYMENTS <= set(deployments_by_name(api_url(port)))
+    finally:
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        assert process.wait(timeout=60) is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and healthy(api_url(port)):
+        time.sleep(0.5)
+    assert not healthy(api_url(port))  # the server it started is gone too
