@@ -13,7 +13,7 @@ from podium.extract import ExtractionError, extract
 from podium.settings import settings
 from podium.speakers import registry
 from storage import documents, links, registry as archive_registry, runs, search
-from storage.db import open_archive, transaction
+from storage.db import open_archive, publish, transaction
 from storage.load import load_staging, record_error
 
 
@@ -111,6 +111,9 @@ def rebuild_search_index(archive: Path) -> None:
 
 @task(name="finish-run")
 def finish_run(archive: Path, run_id: str, status: str, counts: dict, sources: list[str]) -> dict:
+    """Record the run's outcome, then publish the archive's read-only copy for readers."""
     with open_archive(archive) as con:
         runs.finish_run(con, run_id, status, counts)
-        return runs.run_summary(con, run_id, sources)
+        summary = runs.run_summary(con, run_id, sources)
+    publish(archive)
+    return summary

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
@@ -170,3 +172,25 @@ def writer_lock(path: Path | str, wait_seconds: float):
         yield
     finally:
         lock.release()
+
+
+def published_path(path: Path | str) -> Path:
+    """Where the read-only copy of an archive is published for readers."""
+    return Path(f"{path}.published")
+
+
+def publish(path: Path | str) -> Path:
+    """Publish a consistent read-only copy of the archive beside it, atomically (copy, then rename
+    over the old copy): readers open the copy and are never blocked by a writing run. Call with
+    no connection to the archive open (the flow holds the writer lock meanwhile)."""
+    source, target = Path(path), published_path(path)
+    staging = target.with_name(target.name + ".tmp")
+    shutil.copyfile(source, staging)
+    os.replace(staging, target)
+    return target
+
+
+def reader_path(path: Path | str) -> Path:
+    """The file a reader should open: the published copy when there is one, else the archive."""
+    published = published_path(path)
+    return published if published.exists() else Path(path)

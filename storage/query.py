@@ -1,7 +1,8 @@
 """Read-only SQL for people: `podium sql`.
 
-The archive is opened read-only, and each statement is checked before it runs: only queries
-(SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN) pass; anything that would write is refused.
+The archive's published copy (storage.db.publish) is opened read-only, and each statement is
+checked before it runs: only queries (SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN) pass;
+anything that would write is refused.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from storage.db import ArchiveError, open_archive
+from storage.db import ArchiveError, open_archive, reader_path
 
 READ_ONLY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
@@ -43,8 +44,11 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list:
 
 
 def run_query(archive: Path, sql: str) -> QueryResult:
-    """Run read-only SQL against the archive; the result of the last statement is returned."""
-    with open_archive(archive, read_only=True) as con:
+    """Run read-only SQL against the archive's published copy (so a run that is writing never
+    blocks it); the result of the last statement is returned."""
+    if not Path(archive).exists():
+        raise ArchiveError(f"no archive at {archive}; run a flow (e.g. `podium nightly`) to create it")
+    with open_archive(reader_path(archive), read_only=True) as con:
         statements = check_read_only(con, sql)
         try:
             for statement in statements[:-1]:
