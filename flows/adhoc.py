@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+from urllib.parse import urlsplit
 
 from prefect import flow
 
@@ -11,9 +13,30 @@ from flows.reprocess import reprocess as reprocess_flow
 from podium.settings import ConfigError, settings
 
 
-def group_urls(urls: list[str], sources: list[str]) -> dict[str, list[str]]:
+def check_url(url: str, allow_private: bool = False) -> None:
+    """Refuse what an ad-hoc crawl must not fetch: other schemes (file://), and loopback, private
+    or link-local hosts (unless allowed: replays and tests)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"refused {url!r}: only http(s) URLs can be crawled")
+    host = parts.hostname.lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    internal = host == "localhost" or host.endswith(".localhost") or (
+        address is not None and (address.is_private or address.is_loopback or address.is_link_local))
+    if internal and not allow_private:
+        raise ConfigError(f"refused {url!r}: {host} is a loopback or private address")
+
+
+def group_urls(urls: list[str], sources: list[str], allow_private: bool = False) -> dict[str, list[str]]:
+    """The URLs by the configured source whose allowed domains hold them; anything else is refused."""
+    if len(urls) > settings().max_pages:
+        raise ConfigError(f"{len(urls)} URLs is over the per-run page cap of {settings().max_pages}")
     grouped: dict[str, list[str]] = {}
     for url in urls:
+        check_url(url, allow_private)
         grouped.setdefault(settings().source_for_url(url, sources).key, []).append(url)
     return grouped
 
@@ -41,7 +64,7 @@ def adhoc_crawl(sources: list[SourceKey] | None = None, since: dt.date | None = 
     if reprocess:
         reprocess_flow(sources=keys or None, since=since, until=until, archive=archive)
     if urls:
-        grouped = group_urls(urls, keys)
+        grouped = group_urls(urls, keys, allow_private=bool(replay))
         return crawl_pipeline("adhoc-crawl", list(grouped), replay, archive, urls=grouped)
     keys = keys or [s.key for s in settings().sources if s.enabled]
     return crawl_pipeline("adhoc-crawl", keys, replay, archive, max_pages=max_pages,

@@ -93,3 +93,20 @@ def test_a_backfill_runs_in_chunks_and_resumes(prefect_harness, tmp_path):
     again = backfill(sources=["fmprc_en"], since=since, until=until, chunk_days=31, replay=str(SNAPSHOTS),
                      archive=archive)
     assert again == []  # every chunk was finished: nothing to do
+
+
+def test_ad_hoc_urls_outside_the_configured_sites_are_refused():
+    import pytest
+
+    from flows.adhoc import group_urls
+    from podium.settings import ConfigError
+
+    page = next(r["url"] for r in snapshot_rows("fmprc_en") if r["file"].startswith("detail/"))
+    assert group_urls([page], []) == {"fmprc_en": [page]}
+    for url, reason in [("file:///etc/passwd", "only http"), ("http://127.0.0.1:8000/x", "loopback or private"),
+                        ("http://10.1.2.3/x", "loopback or private"), ("http://localhost/x", "loopback or private"),
+                        ("https://www.example.com/news", "belongs to no configured source")]:
+        with pytest.raises(ConfigError, match=reason):
+            group_urls([url], [])
+    with pytest.raises(ConfigError, match="belongs to no configured source"):  # allowed past the address check
+        group_urls(["http://127.0.0.1:9/x"], [], allow_private=True)
