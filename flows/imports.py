@@ -8,7 +8,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.nightly import archive_path, new_run_id
-from flows.tasks import extract_pending, finish_run, load, prepare_archive, rebuild_search_index
+from flows.tasks import extract_pending, finish_run, load, prepare_archive, update_search_index
 from flows.report import publish_report
 from podium.ingest import saved_page_records
 from podium.settings import settings
@@ -30,7 +30,7 @@ def load_and_extract(flow_name: str, records: list[dict], archive: str | None) -
                           "pages_revised": loaded["revised"], "pages_unchanged": loaded["unchanged"],
                           "errors": loaded["errors"]})
         counts.update(extract_pending(path, run_id, sources))
-        rebuild_search_index(path)
+        update_search_index(path)
         summary = finish_run(path, run_id, "completed", counts, sources)
     publish_report(summary)
     return summary

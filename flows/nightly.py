@@ -12,7 +12,7 @@ from prefect.runtime import flow_run
 
 from flows.crawl import CrawlFailed, CrawlRequest, crawl_source
 from flows.tasks import (export_crawl_state, extract_pending, finish_run, load, prepare_archive,
-                         rebuild_search_index, record_failure)
+                         record_failure, update_search_index)
 from flows.report import publish_report
 from podium.replay import serving
 from podium.settings import settings
@@ -73,13 +73,13 @@ def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archi
         try:
             crawl_all(path, run_id, sources, replay, counts, urls, **crawl_options)
             counts.update(extract_pending(path, run_id, sources))
-            rebuild_search_index(path)
+            update_search_index(path)
         except Exception:
-            publish_report(finish_run(path, run_id, "failed", counts, sources))
+            publish_report(finish_run(path, run_id, "failed", counts, sources), path)
             raise
         summary = finish_run(path, run_id, "completed", counts, sources)
     get_run_logger().info("run %s: %s", run_id, dict(counts))
-    publish_report(summary)
+    publish_report(summary, path)
     return summary
 
 

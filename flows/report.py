@@ -2,8 +2,13 @@
 bar chart of what was added, a sample of new statements and the errors."""
 from __future__ import annotations
 
-from prefect import task
+from pathlib import Path
+
+from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+
+from podium.report import report_for_run, report_markdown
+from podium.settings import settings
 
 BAR_WIDTH = 30
 
@@ -36,7 +41,14 @@ def run_markdown(summary: dict) -> str:
 
 
 @task(name="publish-report")
-def publish_report(summary: dict) -> str:
+def publish_report(summary: dict, archive: Path | None = None) -> str:
+    """The run's Markdown artifact; with the archive, also the report chart (podium report) of the
+    archive after this run, shown in the artifact and written to data/reports/<run id>/."""
+    markdown = run_markdown(summary)
+    if archive is not None:
+        try:
+            markdown += "\n\n" + report_markdown(report_for_run(archive, settings().data_dir, summary))
+        except Exception as error:  # noqa: BLE001 - a chart that cannot be drawn must not fail the run
+            get_run_logger().warning("no report chart for this run: %s", error)
     key = f"{summary['run'].get('flow', 'run')}-report".replace("_", "-").lower()
-    return str(create_markdown_artifact(run_markdown(summary), key=key,
-                                        description=f"run {summary['run'].get('run_id')}"))
+    return str(create_markdown_artifact(markdown, key=key, description=f"run {summary['run'].get('run_id')}"))

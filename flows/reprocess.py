@@ -8,7 +8,7 @@ from prefect import flow
 from flows.nightly import archive_path, new_run_id, run_name
 from flows.params import SourceKey, source_keys
 from flows.report import publish_report
-from flows.tasks import extract_again, finish_run, prepare_archive, rebuild_search_index
+from flows.tasks import extract_again, finish_run, prepare_archive, update_search_index
 from podium.settings import settings
 from prefect.runtime import flow_run
 from storage.db import writer_lock
@@ -32,7 +32,7 @@ def reprocess(sources: list[SourceKey] | None = None, since: dt.date | None = No
         run_id = new_run_id("reprocess")
         prepare_archive(path, run_id, "reprocess", flow_run.get_id(), keys)
         counts = extract_again(path, run_id, keys, since, until)
-        rebuild_search_index(path)
+        update_search_index(path)
         summary = finish_run(path, run_id, "completed", counts, keys)
     publish_report(summary)
     return summary

@@ -103,10 +103,11 @@ def extract_again(archive: Path, run_id: str, sources: list[str], since=None, un
     return counts
 
 
-@task(name="index")
-def rebuild_search_index(archive: Path) -> None:
+@task(name="update-search-index")
+def update_search_index(archive: Path) -> None:
+    """Bring the search index beside the archive in step with it (only changed documents)."""
     with open_archive(archive) as con:
-        search.rebuild_index(con)
+        search.update_index(con)
 
 
 @task(name="finish-run")

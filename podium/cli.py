@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from podium import progress
 from podium.settings import ConfigError, settings
 
 # Prefect's local server would otherwise try to send usage telemetry; these machines are offline.
@@ -106,8 +107,9 @@ def nightly(
     from flows.nightly import nightly as nightly_flow
 
     try:
-        summary = nightly_flow(sources=source or None, replay=replay, archive=str(archive) if archive else None,
-                               max_pages=max_pages)
+        with progress.bars(console):
+            summary = nightly_flow(sources=source or None, replay=replay, archive=str(archive) if archive else None,
+                                   max_pages=max_pages)
     except ConfigError as error:
         fail(str(error))
     print_summary(summary)
@@ -131,12 +133,36 @@ def crawl(
     from flows.adhoc import adhoc_crawl
 
     try:
-        summary = adhoc_crawl(sources=source or None, since=since.date() if since else None,
-                              until=until.date() if until else None, urls=url or None, max_pages=max_pages,
-                              replay=replay, archive=str(archive) if archive else None)
+        with progress.bars(console):
+            summary = adhoc_crawl(sources=source or None, since=since.date() if since else None,
+                                  until=until.date() if until else None, urls=url or None, max_pages=max_pages,
+                                  replay=replay, archive=str(archive) if archive else None)
     except ConfigError as error:
         fail(str(error))
     print_summary(summary)
+
+
+@app.command()
+def backfill(
+    source: Annotated[list[str], typer.Option("--source", "-s", help="Sources to backfill (repeatable).")],
+    since: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day of the range.")],
+    until: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Last day of the range.")],
+    chunk_days: Annotated[int, typer.Option(help="Days per chunk; each chunk is one crawl run.")] = 30,
+    replay: Annotated[Optional[str], typer.Option(help="Crawl a recording: a snapshot folder, or a replay server's URL.")] = None,
+    archive: ArchiveOption = None,
+) -> None:
+    """Crawl a past date range in chunks, newest first; run it again to resume after an interruption."""
+    from flows.backfill import backfill as backfill_flow
+
+    try:
+        with progress.bars(console):
+            summaries = backfill_flow(sources=source, since=since.date(), until=until.date(), chunk_days=chunk_days,
+                                      replay=replay, archive=str(archive) if archive else None)
+    except ConfigError as error:
+        fail(str(error))
+    for summary in summaries:
+        print_summary(summary)
+    console.print(f"{len(summaries)} chunks crawled (chunks finished before were skipped)")
 
 
 @app.command("import-warc")
@@ -231,6 +257,124 @@ def replay(
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="parquet (a folder partitioned by source_id and year), csv or jsonl.")] = "parquet",
+    where: Annotated[Optional[str], typer.Option(help="Only statements matching this SQL condition on v_statements' columns (and year, published_at, source_name…), e.g. \"source_id = 'fmprc_en' AND year = 2020\".")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (folder for parquet) to write; default data/export/<timestamp>.<ext>.")] = None,
+    archive: ArchiveOption = None,
+) -> None:
+    """Export statements (v_statements plus source and document columns) to Parquet, CSV or JSON lines."""
+    from storage.db import ArchiveError
+    from storage.export import ExportFormat, default_output, export as export_statements
+
+    try:
+        fmt = ExportFormat(format)
+    except ValueError:
+        fail(f"unknown --format {format!r}; choose one of: {', '.join(f.value for f in ExportFormat)}")
+    try:
+        result = export_statements(archive_or_default(archive), fmt,
+                                   output or default_output(settings().data_dir, fmt), where)
+    except ArchiveError as error:
+        fail(str(error))
+    files = f" in {result.files} files" if fmt is ExportFormat.parquet else ""
+    console.print(f"wrote {result.rows} statements to {result.path} ({fmt.value}{files})")
+
+
+@app.command()
+def report(
+    archive: ArchiveOption = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for report.png and index.html; default data/reports/<timestamp>.")] = None,
+    since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only statements dated on or after this day.")] = None,
+    until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only statements dated on or before this day.")] = None,
+) -> None:
+    """Draw a report of the archive: a PNG (statements per source per week, top speakers, top
+    countries mentioned) and an HTML page with it and the numbers behind it."""
+    from podium.report import write_report
+    from storage.db import ArchiveError
+
+    folder = output or settings().data_dir / "reports" / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        files = write_report(archive_or_default(archive), folder, since.date() if since else None,
+                             until.date() if until else None)
+    except ArchiveError as error:
+        fail(str(error))
+    console.print(f"report of {files.data.totals.get('statements', 0)} statements: {files.html} (chart: {files.png})")
+
+
+class SearchFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def print_hits(hits: list, output: SearchFormat) -> None:
+    from rich.text import Text
+
+    if output is SearchFormat.json:
+        print(json.dumps([hit._asdict() for hit in hits], default=str, ensure_ascii=False, indent=2))
+        return
+    table = Table("date", "speaker", "source", "statement («match»), and the question it answered", show_lines=True)
+    for hit in hits:
+        match = Text(hit.snippet)
+        if hit.question and not hit.snippet.startswith("Q: "):
+            question = " ".join(hit.question.split())
+            match.append(f"\nQ: {question[:300]}{'…' if len(question) > 300 else ''}", style="dim")
+        table.add_row(str(hit.date or ""), hit.speaker or "", hit.source_id, match)
+    console.print(table)
+    console.print(f"{len(hits)} hits")
+
+
+@app.command("search")
+def search_statements(
+    query: Annotated[str, typer.Argument(help='Words to find (BM25, English stemming; "a phrase", -exclude; Chinese as written).')],
+    speaker: Annotated[Optional[str], typer.Option(help="Only this speaker: a name, an alias (赵立坚) or a speaker id.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only speakers of this country (ISO alpha-2, e.g. CN).")] = None,
+    since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only statements dated on or after this day.")] = None,
+    until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only statements dated on or before this day.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Only this source (its key in config/sources.yaml).")] = None,
+    language: Annotated[Optional[str], typer.Option(help="Only statements in this language (en, zh, …).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many hits, best first.")] = 20,
+    archive: ArchiveOption = None,
+    output: Annotated[SearchFormat, typer.Option("--format", "-f", help="Output format.")] = SearchFormat.table,
+) -> None:
+    """Search the statements: best matches first, with speaker, date, source, the match marked «…»
+    and the question answered."""
+    from storage.db import ArchiveError
+    from storage.search import Filters, search_archive
+
+    filters = Filters(speaker, country, since.date() if since else None, until.date() if until else None,
+                      source, language)
+    try:
+        hits = search_archive(archive_or_default(archive), query, filters, limit)
+    except ArchiveError as error:
+        fail(str(error))
+    print_hits(hits, output)
+
+
+@app.command()
+def reindex(
+    archive: ArchiveOption = None,
+    check: Annotated[bool, typer.Option(help="Only compare the search index with the archive; change nothing.")] = False,
+) -> None:
+    """Rebuild the search index (<archive>.search/) from the archive, then check that both hold the
+    same statements. Runs hold the archive's lock, so this waits for a running flow."""
+    from storage import search as statements_search
+    from storage.db import ArchiveError
+
+    path = archive_or_default(archive)
+    try:
+        if not check:
+            built = statements_search.rebuild_archive_index(path, settings().lock_wait_seconds)
+            console.print(f"search index rebuilt: {built.statements} statements of {built.documents_replaced} documents")
+        missing, extra = statements_search.archive_disagreements(path)
+    except ArchiveError as error:
+        fail(str(error))
+    if missing or extra:
+        fail(f"the search index disagrees with the archive: {len(missing)} statements missing from it, "
+             f"{len(extra)} it should not hold; run `podium reindex`")
+    console.print("the search index holds exactly the archive's statements")
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 server over the bundled snapshot, and one nightly run over it that read-only tests share."""
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -29,6 +30,14 @@ def expected_pages(source: str) -> list[dict]:
 def snapshot_rows(source: str) -> list[dict]:
     with open(SNAPSHOTS / source / "index.csv", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def page_record(stem: str, body: bytes | None = None) -> dict:
+    """A staged page record of a bundled fmprc_en detail page, as a spider would write it."""
+    row = next(r for r in snapshot_rows("fmprc_en") if r["file"] == f"detail/{stem}.shtml")
+    body = body if body is not None else (SNAPSHOTS / "fmprc_en" / row["file"]).read_bytes()
+    return {"type": "page", "source_id": "fmprc_en", "url": row["url"], "status": 200, "headers": {},
+            "page_kind": "detail", "fetched_at": row["fetched_at_utc"], "body_b64": base64.b64encode(body).decode()}
 
 
 @pytest.fixture(scope="session")

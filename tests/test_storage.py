@@ -7,15 +7,8 @@ import json
 import pytest
 
 import storage.db as db
-from conftest import SNAPSHOTS, snapshot_rows
+from conftest import page_record
 from storage.load import load_records, load_staging, read_staging, write_staging
-
-
-def page_record(stem: str, body: bytes | None = None) -> dict:
-    row = next(r for r in snapshot_rows("fmprc_en") if r["file"] == f"detail/{stem}.shtml")
-    body = body if body is not None else (SNAPSHOTS / "fmprc_en" / row["file"]).read_bytes()
-    return {"type": "page", "source_id": "fmprc_en", "url": row["url"], "status": 200, "headers": {},
-            "page_kind": "detail", "fetched_at": row["fetched_at_utc"], "body_b64": base64.b64encode(body).decode()}
 
 
 def test_migrations_are_applied_once_and_recorded(tmp_path):

@@ -1,0 +1,118 @@
+"""`podium report`: a PNG with three panels and an HTML page whose tables hold the archive's counts."""
+from __future__ import annotations
+
+import datetime as dt
+import struct
+
+import pytest
+from lxml import html as lxml_html
+from typer.testing import CliRunner
+
+from podium.cli import app
+from podium.report import (NO_GLYPHS, PNG_NAME, chart_label, draw_figure, report_dir, report_markdown,
+                           write_report)
+from storage.db import open_archive
+from storage.reports import Period, report_data
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(path) -> tuple[int, int]:
+    """Width and height from the IHDR chunk, which a valid PNG has right after its signature."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == PNG_SIGNATURE and head[12:16] == b"IHDR"
+    return struct.unpack(">II", head[16:24])
+
+
+def sql(archive, query: str, params=()) -> list[tuple]:
+    with open_archive(archive, read_only=True) as con:
+        return con.execute(query, list(params)).fetchall()
+
+
+def table_rows(page, table_id: str) -> list[list[str]]:
+    return [[cell.text_content() for cell in row.xpath("td")] for row in page.xpath(f'//table[@id="{table_id}"]/tbody/tr')]
+
+
+@pytest.fixture(scope="module")
+def report(nightly_archive, tmp_path_factory):
+    archive, _ = nightly_archive
+    return archive, write_report(archive, tmp_path_factory.mktemp("report"))
+
+
+def test_the_png_is_a_valid_image_of_sensible_size(report):
+    _, files = report
+    width, height = png_size(files.png)
+    assert 1000 <= width <= 3000 and 800 <= height <= 3000
+    assert 20_000 < files.png.stat().st_size < 2_000_000
+
+
+def test_the_figure_has_three_titled_panels(report):
+    archive, files = report
+    titles = [ax.get_title() for ax in draw_figure(files.data).axes]
+    assert titles[0] == "Statements per source per week"
+    assert titles[1] == f"Top {len(files.data.speakers)} speakers" and files.data.speakers
+    assert titles[2] == "Top 15 countries mentioned"
+    assert len(titles) == 3
+
+
+def test_the_weekly_panel_adds_up_to_the_dated_statements(report):
+    archive, files = report
+    figure = draw_figure(files.data)
+    heights = sum(patch.get_height() for patch in figure.axes[0].patches)
+    assert heights == sql(archive, "SELECT count(date) FROM v_statements")[0][0] > 0
+
+
+def test_the_html_shows_the_png(report):
+    _, files = report
+    page = lxml_html.fromstring(files.html.read_text(encoding="utf-8"))
+    assert page.xpath("//img/@src") == [PNG_NAME]
+    assert (files.html.parent / PNG_NAME).exists()
+
+
+def test_html_tables_match_sql_counts(report):
+    archive, files = report
+    page = lxml_html.fromstring(files.html.read_text(encoding="utf-8"))
+    speakers = sql(archive, "SELECT speaker, count(*) FROM v_statements WHERE speaker IS NOT NULL"
+                            " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15")
+    assert [(name, int(n)) for name, n in table_rows(page, "speakers")] == speakers
+    countries = sql(archive, "SELECT entity, count(DISTINCT statement_id) FROM v_mentions"
+                             " WHERE entity_kind = 'country' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15")
+    assert [(row[0], int(row[2])) for row in table_rows(page, "countries")] == countries
+    assert table_rows(page, "sources")[0][0] == "fmprc_en"
+    assert int(table_rows(page, "sources")[0][-1]) == sql(archive, "SELECT count(*) FROM v_statements")[0][0]
+    assert int(page.get_element_by_id("total").text) == sql(archive, "SELECT count(*) FROM v_statements")[0][0]
+
+
+def test_a_period_limits_every_panel(nightly_archive, tmp_path):
+    archive, _ = nightly_archive
+    files = write_report(archive, tmp_path, since=dt.date(2019, 1, 1), until=dt.date(2019, 12, 31))
+    expected = sql(archive, "SELECT count(*) FROM v_statements WHERE year(date) = 2019")[0][0]
+    assert files.data.totals["statements"] == expected > 0
+    assert {week.year for week, _, _ in files.data.weekly} <= {2018, 2019}  # a week may start in Dec 2018
+    assert sum(n for _, _, n in files.data.weekly) == expected
+
+
+def test_a_name_the_fonts_cannot_draw_points_to_the_table():
+    covered = {ord(c) for c in "abcdefghijklmnopqrstuvwxyz GSH"}
+    assert chart_label("Geng Shuang", covered) == "Geng Shuang"
+    assert chart_label("外交部发言人", covered) == NO_GLYPHS
+
+
+def test_a_run_report_goes_in_its_own_folder_and_in_the_markdown(report, tmp_path):
+    _, files = report
+    summary = {"run": {"run_id": "nightly-20200101T000000-abcdef"}}
+    assert report_dir(tmp_path, summary) == tmp_path / "reports" / "nightly-20200101T000000-abcdef"
+    markdown = report_markdown(files)
+    assert "data:image/png;base64,iVBORw0KGgo" in markdown  # the PNG signature, base64-encoded
+    assert files.html.resolve().as_uri() in markdown
+
+
+def test_the_command_writes_both_files(nightly_archive, tmp_path):
+    archive, _ = nightly_archive
+    result = CliRunner().invoke(app, ["report", "--archive", str(archive), "--output", str(tmp_path),
+                                      "--since", "2020-01-01"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "index.html").exists() and png_size(tmp_path / PNG_NAME)[0] > 0
+    with open_archive(archive, read_only=True) as con:
+        expected = report_data(con, Period(dt.date(2020, 1, 1))).totals["statements"]
+    assert f"report of {expected} statements" in result.output
