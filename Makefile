@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/search.py --sizes 100000
 
 clean:
 	rm -rf data .pytest_cache
