@@ -30,10 +30,7 @@ browser:
 
 # Benchmarks print tables (quality and speed against the libraries podium competes with).
 bench: install
-	$(BIN)/python bench/extraction.py
-	$(BIN)/python bench/quotes.py
-	$(BIN)/python bench/crawl.py
-	$(BIN)/python bench/search.py --sizes 100000
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf data .pytest_cache

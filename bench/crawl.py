@@ -25,6 +25,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import data_dir  # noqa: E402
 from flows.crawl import REPLAY_SETTINGS, CrawlRequest, run_crawl  # noqa: E402
 from flows.tasks import extract_and_save  # noqa: E402
 from podium.replay import serving  # noqa: E402
@@ -112,39 +113,48 @@ def incremental_requests(base: str, work: Path, archive: Path) -> dict:
     return stats
 
 
-def report(pages: int, full: dict, noop: float, again: dict) -> None:
-    fetched = full["stats"].get("podium/requests/listing", 0) + full["stats"].get("podium/requests/detail", 0)
-    total = full["crawl"] + full["load"] + full["extract"]
-    table = Table(title=f"crawl benchmark: synthetic replay site, {pages} detail pages ({fetched} pages fetched)")
+def measure(pages: int = 2000) -> dict:
+    """Seconds and pages/min of the do-nothing spider, podium's crawl alone and its full pipeline
+    over a synthetic site of `pages` detail pages, plus the requests of a run with nothing new."""
+    with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
+        work = Path(tmp)
+        first = build_site(work / "site", pages)
+        with data_dir(work), serving(work / "site") as base:
+            noop = noop_crawl(base, first, -(-pages // PER_PAGE))
+            full = full_pipeline(base, work)
+            again = incremental_requests(base, work, full["archive"])
+    stats = full["stats"]
+    fetched = stats.get("podium/requests/listing", 0) + stats.get("podium/requests/detail", 0)
+    seconds = {"do-nothing spider": noop, "podium crawl only": full["crawl"],
+               "podium full pipeline (crawl+load+extract)": full["crawl"] + full["load"] + full["extract"]}
+    return {"pages": pages, "fetched": fetched, "seconds": seconds,
+            "pages/min": {name: fetched / s * 60 for name, s in seconds.items()},
+            "stages": {k: full[k] for k in ("crawl", "load", "extract")}, "counts": full["counts"],
+            "again": {kind: again.get(f"podium/requests/{kind}", 0) for kind in ("listing", "detail")}}
+
+
+def report(r: dict) -> None:
+    table = Table(title=f"crawl benchmark: synthetic replay site, {r['pages']} detail pages ({r['fetched']} pages fetched)")
     for column in ("run", "seconds", "pages/min", "vs do-nothing"):
         table.add_column(column, justify="right" if column != "run" else "left")
-    noop_rate = fetched / noop * 60
-    for name, seconds in (("do-nothing spider", noop), ("podium crawl only", full["crawl"]),
-                          ("podium full pipeline (crawl+load+extract)", total)):
-        rate = fetched / seconds * 60
+    noop_rate = r["pages/min"]["do-nothing spider"]
+    for name, seconds in r["seconds"].items():
+        rate = r["pages/min"][name]
         table.add_row(name, f"{seconds:.1f}", f"{rate:,.0f}", f"{rate / noop_rate:.0%}")
-    Console().print(table)
-    Console().print(f"stages: crawl {full['crawl']:.1f} s, load {full['load']:.1f} s, extract {full['extract']:.1f} s; "
-                    f"{full['counts']['documents']} documents, {full['counts']['statements']} statements")
-    requests = again.get("podium/requests/listing", 0) + again.get("podium/requests/detail", 0)
-    Console().print(f"nightly run with nothing new: {requests} page requests for fmprc_en "
-                    f"({again.get('podium/requests/listing', 0)} listing, {again.get('podium/requests/detail', 0)} detail; "
-                    f"plus robots.txt and the replay index)")
+    console = Console()
+    console.print(table)
+    stages, counts, again = r["stages"], r["counts"], r["again"]
+    console.print(f"stages: crawl {stages['crawl']:.1f} s, load {stages['load']:.1f} s, extract {stages['extract']:.1f} s; "
+                  f"{counts['documents']} documents, {counts['statements']} statements")
+    console.print(f"nightly run with nothing new: {again['listing'] + again['detail']} page requests for fmprc_en "
+                  f"({again['listing']} listing, {again['detail']} detail; plus robots.txt and the replay index)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="detail pages on the synthetic site")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
-        work = Path(tmp)
-        os.environ.setdefault("PODIUM_DATA", str(work))
-        first = build_site(work / "site", args.pages)
-        with serving(work / "site") as base:
-            noop = noop_crawl(base, first, -(-args.pages // PER_PAGE))
-            full = full_pipeline(base, work)
-            again = incremental_requests(base, work, full["archive"])
-        report(args.pages, full, noop, again)
+    report(measure(args.pages))
 
 
 if __name__ == "__main__":

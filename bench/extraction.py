@@ -169,6 +169,16 @@ def metadata_counts(pages: list[Page]) -> tuple[Counter, Counter]:
     return bases, languages
 
 
+def measure(folder: Path = DEFAULT_DIR, limit: int | None = None) -> list[dict] | None:
+    """Rows of {extractor, precision, recall, F1, pages/s, pages}, or None when the benchmark's
+    pages are not there (they live outside this repository)."""
+    if not (folder / "ground-truth.json").is_file():
+        return None
+    pages = load_pages(folder, limit)
+    return [{"extractor": name, "precision": p, "recall": r, "F1": f1, "pages/s": rate, "pages": len(pages)}
+            for name, p, r, f1, rate in evaluate(pages)]
+
+
 def main() -> None:
     from rich.console import Console
     from rich.table import Table
@@ -178,16 +188,19 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N pages (by id)")
     parser.add_argument("--metadata", action="store_true", help="also count date bases and languages")
     args = parser.parse_args()
-    pages = load_pages(args.folder, args.limit)
-    table = Table(title=f"Article extraction, {len(pages)} pages of {args.folder}")
+    console = Console()
+    rows = measure(args.folder, args.limit)
+    if rows is None:
+        console.print(f"skipped: no extraction benchmark at {args.folder} (ground-truth.json missing)")
+        return
+    table = Table(title=f"Article extraction, {rows[0]['pages']} pages of {args.folder}")
     for column in ("extractor", "precision", "recall", "F1", "pages/s"):
         table.add_column(column, justify="left" if column == "extractor" else "right")
-    for name, precision, recall, f1, rate in evaluate(pages):
-        table.add_row(name, f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}", f"{rate:.1f}")
-    console = Console()
+    for r in rows:
+        table.add_row(r["extractor"], f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['F1']:.3f}", f"{r['pages/s']:.1f}")
     console.print(table)
     if args.metadata:
-        bases, languages = metadata_counts(pages)
+        bases, languages = metadata_counts(load_pages(args.folder, args.limit))
         console.print("date basis:", dict(bases.most_common()))
         console.print("language:", dict(languages.most_common()))
 

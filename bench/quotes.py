@@ -107,17 +107,26 @@ def evaluate(folder: Path = FIXTURES, kind: str | None = None, verbose: bool = F
     return total
 
 
+ROWS = [("direct_quote", None), ("indirect", None), (None, None), (None, "dev"), (None, "heldout")]
+
+
+def measure(folder: Path = FIXTURES) -> list[dict]:
+    """One row per kind and per split: {label, kind, split, score}."""
+    return [{"label": f"all ({split})" if split else kind or "all", "kind": kind, "split": split,
+             "score": evaluate(folder, kind, split=split)} for kind, split in ROWS]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=FIXTURES)
     parser.add_argument("--verbose", action="store_true", help="list missed and spurious quotes")
     args = parser.parse_args()
+    if args.verbose:
+        evaluate(args.folder, verbose=True)
     print(f"{'kind':<14}{'expected':>9}{'found':>7}{'precision':>10}{'recall':>8}{'F1':>7}")
-    rows = [(kind, None) for kind in ("direct_quote", "indirect", None)] + [(None, "dev"), (None, "heldout")]
-    for kind, split in rows:
-        s = evaluate(args.folder, kind, verbose=args.verbose and kind is None and split is None, split=split)
-        label = f"all ({split})" if split else kind or "all"
-        print(f"{label:<14}{s.expected:>9}{s.found:>7}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}")
+    for row in measure(args.folder):
+        s = row["score"]
+        print(f"{row['label']:<14}{s.expected:>9}{s.found:>7}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}")
 
 
 if __name__ == "__main__":

@@ -13,14 +13,13 @@ nothing changed (what every flow run pays), and the overlap of both engines' top
 from __future__ import annotations
 
 import argparse
+import logging
 import datetime as dt
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from rich.console import Console
@@ -29,6 +28,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import seed_archive, timed  # noqa: E402
 from storage import search  # noqa: E402
 from storage.db import open_archive  # noqa: E402
 
@@ -36,6 +36,7 @@ WORD = re.compile(r"[A-Za-z]{5,}")
 COPY_SUFFIX = re.compile(r"x\d+-")
 GOALS_MS = {"p50": 10.0, "p99": 50.0}  # the issue's goals for podium's search with filters at 1M
 console = Console()
+log = logging.getLogger(__name__)
 
 # Bench data only (not the archive API): copies of the seed's rows under new ids.
 COPY_SQL = {
@@ -45,16 +46,6 @@ COPY_SQL = {
         AS statement_id, doc_id || 'x' || k AS doc_id, statement_date + INTERVAL (k * 7) DAY AS statement_date)
         FROM seed.statements s, range($copies) t(k)""",
 }
-
-
-def seed_archive(given: Path | None, workdir: Path) -> Path:
-    if given:
-        return given
-    seed = workdir / "seed.duckdb"
-    console.print("making the seed archive: podium nightly --replay snapshots …")
-    subprocess.run([str(ROOT / ".venv" / "bin" / "podium"), "nightly", "--replay", str(ROOT / "snapshots"),
-                    "--archive", str(seed)], check=True, capture_output=True, cwd=ROOT)
-    return seed
 
 
 def synthetic_archive(seed: Path, size: int, workdir: Path) -> Path:
@@ -97,12 +88,6 @@ def seed_id(statement_id: str) -> str:
     return COPY_SUFFIX.sub("-", statement_id)
 
 
-def timed(call) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = call()
-    return (time.perf_counter() - start) * 1000, result
-
-
 def percentiles(values: list[float]) -> tuple[float, float]:
     cuts = statistics.quantiles(values, n=100, method="inclusive")
     return statistics.median(values), cuts[98]
@@ -133,6 +118,21 @@ def measure(path: Path, queries, duckdb_queries: int) -> dict:
     return out
 
 
+def measure_sizes(seed: Path, sizes: list[int], queries: int = 200, duckdb_queries: int = 100) -> dict[int, dict]:
+    """measure() for a synthetic archive of each size, made from the seed's real statements and
+    deleted afterwards (1M statements take a few GB)."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="podium-bench-search-") as tmp:
+        for size in sizes:
+            path = synthetic_archive(seed, size, Path(tmp))
+            with open_archive(path, read_only=True) as con:
+                chosen = make_queries(con, queries, random.Random(size))
+            log.info("%s statements: measuring", f"{size:,}")
+            results[size] = measure(path, chosen, duckdb_queries)
+            path.unlink()
+    return results
+
+
 def report(results: dict[int, dict], queries: int) -> None:
     table = Table(title=f"BM25 search: podium's index (tantivy) vs DuckDB fts, {queries} queries (half filtered)")
     for column in ("statements", "engine", "filters", "p50 ms", "p99 ms", "build s", "notes"):
@@ -152,23 +152,17 @@ def report(results: dict[int, dict], queries: int) -> None:
 
 
 def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000", help="statement counts, comma-separated")
     parser.add_argument("--queries", type=int, default=200, help="queries per size, half of them filtered")
     parser.add_argument("--duckdb-queries", type=int, default=100, help="at most this many of them for DuckDB fts")
     parser.add_argument("--seed", type=Path, help="an archive to take real statements from (default: make one)")
     args = parser.parse_args()
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="podium-bench-search-") as tmp:
-        workdir = Path(tmp)
-        seed = seed_archive(args.seed, workdir)
-        for size in (int(s) for s in args.sizes.split(",")):
-            path = synthetic_archive(seed, size, workdir)
-            with open_archive(path, read_only=True) as con:
-                queries = make_queries(con, args.queries, random.Random(size))
-            console.print(f"{size:,} statements: measuring …")
-            results[size] = measure(path, queries, args.duckdb_queries)
-            path.unlink()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="podium-bench-seed-") as tmp:
+        log.info("seed archive: %s", args.seed or "podium nightly --replay snapshots")
+        results = measure_sizes(seed_archive(args.seed, Path(tmp)), sizes, args.queries, args.duckdb_queries)
     report(results, args.queries)
 
 

@@ -3,18 +3,23 @@ file is held only while a step writes. The flows are the archive's only writers.
 from __future__ import annotations
 
 import json
+import logging
+import os
 from collections import Counter
 from pathlib import Path
 
 from prefect import get_run_logger, task
 
 from podium import mentions, progress
-from podium.extract import ExtractionError, extract
+from podium.crash import crash_point
+from podium.extract import Extraction, ExtractionError, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
 from storage import documents, links, registry as archive_registry, runs, search
 from storage.db import open_archive, publish, transaction
 from storage.load import load_staging, record_error
+
+log = logging.getLogger(__name__)
 
 
 @task(name="prepare-archive")
@@ -25,7 +30,17 @@ def prepare_archive(archive: Path, run_id: str, flow: str, flow_run_id: str | No
         archive_registry.sync_sources(con, settings().sources)
         archive_registry.sync_speakers(con, registry())
         archive_registry.sync_entities(con, mentions.entity_rows())
+        mark_crashed_runs(con)
         runs.start_run(con, run_id, flow, flow_run_id, sources)
+
+
+def mark_crashed_runs(con) -> None:
+    """Runs still `running` died without finishing (killed, or the machine went down): the caller
+    holds the writer lock, so none of them can still be alive. Their pages and documents stay; the
+    pages they did not extract are pending, and this run extracts them."""
+    crashed = con.execute("UPDATE crawl_runs SET status = 'crashed' WHERE status = 'running' RETURNING run_id").fetchall()
+    for (run_id,) in crashed:
+        log.warning("run %s did not finish (killed or crashed): marked crashed", run_id)
 
 
 @task(name="export-crawl-state", task_run_name="export-crawl-state-{source}")
@@ -57,28 +72,44 @@ def record_failure(archive: Path, run_id: str, source: str, stage: str, error: s
         record_error(con, run_id, {"source_id": source, "stage": stage, "error": error})
 
 
+EXTRACT_BATCH = 200  # pages saved per transaction; PODIUM_EXTRACT_BATCH overrides it (the crash tests use 2)
+
+
+def extract_batch_size() -> int:
+    return int(os.environ.get("PODIUM_EXTRACT_BATCH") or EXTRACT_BATCH)
+
+
+def extract_one(page: StoredPage) -> tuple[Extraction | None, dict | None]:
+    """(extraction, None), or (None, the crawl error saying why there is none)."""
+    try:
+        return extract(page, settings().source(page.source_id), registry()), None
+    except Exception as error:  # noqa: BLE001 - one bad page must not stop the run
+        reason = str(error) if isinstance(error, ExtractionError) else f"extractor failed: {error!r}"
+        return None, {"source_id": page.source_id, "url": page.url, "stage": "extract", "error": reason,
+                      "page_id": page.page_id, "listing": page.listing}
+
+
 def extract_and_save(con, run_id: str, page_ids: list[str]) -> Counter:
     """Make (or remake) the documents and statements of these pages; failures become errors.
-    Each batch of pages is saved in one transaction."""
+    Each batch of pages is saved in one transaction; then near-duplicates and links are found for
+    them (and for documents a crashed run left without that step)."""
     counts: Counter = Counter()
     doc_ids: list[str] = []
-    for pages in documents.in_batches(con, page_ids):
-        extractions, failures = [], []
-        for page in pages:
-            try:
-                extractions.append(extract(page, settings().source(page.source_id), registry()))
-            except Exception as error:  # noqa: BLE001 - one bad page must not stop the run
-                reason = str(error) if isinstance(error, ExtractionError) else f"extractor failed: {error!r}"
-                failures.append({"source_id": page.source_id, "url": page.url, "stage": "extract",
-                                 "error": reason, "page_id": page.page_id, "listing": page.listing})
+    for pages in documents.in_batches(con, page_ids, extract_batch_size()):
+        results = [extract_one(page) for page in pages]
+        extractions = [extraction for extraction, _ in results if extraction]
+        failures = [failure for _, failure in results if failure]
         with transaction(con):
             documents.save_extractions(con, extractions)
             for failure in failures:
                 record_error(con, run_id, failure)
+        crash_point("extract-batch")
         counts.update(documents=len(extractions), errors=len(failures),
                       statements=sum(len(e.statements) for e in extractions))
         doc_ids += [e.document.doc_id for e in extractions]
         progress.report("extract", counts["documents"] + counts["errors"], len(page_ids))
+    crash_point("extract-done")
+    doc_ids = sorted(set(doc_ids) | set(documents.doc_ids_left_unlinked(con)))
     with transaction(con):
         counts.update(near_duplicates=links.mark_near_duplicates(con, doc_ids),
                       links=links.link_statements(con, doc_ids))
@@ -116,5 +147,6 @@ def finish_run(archive: Path, run_id: str, status: str, counts: dict, sources: l
     with open_archive(archive) as con:
         runs.finish_run(con, run_id, status, counts)
         summary = runs.run_summary(con, run_id, sources)
+    crash_point("publish-before")
     publish(archive)
     return summary

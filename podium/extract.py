@@ -102,10 +102,31 @@ def extract(page: StoredPage, source: Source, registry: Registry) -> Extraction:
     and organisations its statements mention."""
     from podium.mentions import rows_for  # the gazetteer loads once, on first use
 
+    refuse_non_html(page)
     extraction = extractor_for(source)(page, source, registry)
     extraction.mentions = rows_for(extraction.statements)
     extraction.document.simhash = simhash(extraction.document.text)
     return extraction
+
+
+# Media types every extractor reads (pages, feeds, JSON APIs); anything else is not a document.
+TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/rss", "application/atom",
+              "application/json", "application/ld+json")
+# Signatures of binary files served where a page was expected (some servers label them text/html).
+BINARY_MAGIC = {b"%PDF-": "application/pdf", b"PK\x03\x04": "application/zip", b"\x89PNG": "image/png",
+                b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"\xd0\xcf\x11\xe0": "application/msword"}
+
+
+def refuse_non_html(page: StoredPage) -> None:
+    """ExtractionError("not an HTML page (application/pdf)") for a body that is no page: by its
+    declared media type, or by a binary file's signature whatever the label says."""
+    media_type = (page.content_type or "").split(";")[0].strip().lower()
+    if media_type and not media_type.startswith(TEXT_TYPES):
+        raise ExtractionError(f"not an HTML page ({media_type})")
+    head = page.body[:16].lstrip()
+    sniffed = next((kind for magic, kind in BINARY_MAGIC.items() if head.startswith(magic)), None)
+    if sniffed:
+        raise ExtractionError(f"not an HTML page ({sniffed}, served as {media_type or 'no content type'})")
 
 
 def text_hash(text: str) -> str:

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from w3lib.url import canonicalize_url
 
 from podium.replay import INDEX_PATH
 from podium.settings import settings as podium_settings
 from spiders.items import error_record, page_record
+from spiders.middlewares import retry_after_seconds
 
 
 def _read_url_list(value: str | None) -> list[str]:
@@ -160,10 +164,70 @@ class PodiumSpider(scrapy.Spider):
 
     def failed(self, failure):
         request = failure.request
-        url = request.meta.get("live_url") or request.url
+        # After redirects, the error belongs to the URL that was asked for (and listed).
+        first = request.meta.get("podium_redirects") or [request.meta.get("live_url") or request.url]
+        url = first[0]
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        reason = f"HTTP {status}" if status else f"{type(failure.value).__name__}: {failure.value}"
+        reason = failure_reason(failure.value, request, self.settings)
         self.count("errors")
         self.logger.warning("failed to fetch %s: %s", url, reason)
         yield error_record(self.name, url, reason, status, request.meta.get("listing"))
+
+
+# -- why a fetch failed, in words -------------------------------------------------------------
+
+TRUNCATED = "the connection closed before the whole page arrived (truncated body)"
+# Exception class names (Scrapy's own and the Twisted ones they wrap) → what happened.
+FETCH_FAILURES = {
+    "ResponseDataLossError": TRUNCATED,
+    "_DataLoss": TRUNCATED,
+    "DownloadConnectionRefusedError": "the server refused the connection",
+    "ConnectionRefusedError": "the server refused the connection",
+    "CannotResolveHostError": "the host name could not be resolved",
+    "DNSLookupError": "the host name could not be resolved",
+    "ResponseNeverReceived": "the connection closed before any answer",
+    "ConnectionLost": "the connection was lost",
+}
+IGNORED = {"Forbidden by robots.txt": "disallowed by robots.txt",
+           "max redirections reached": "too many redirects (gave up after REDIRECT_MAX_TIMES)"}
+
+
+def failure_reason(error: BaseException, request, settings) -> str:
+    """A reason a person understands: what went wrong, and whether retries were spent on it."""
+    response = getattr(error, "response", None)
+    if response is not None:
+        reason = _http_reason(response)
+    elif isinstance(error, IgnoreRequest):
+        return IGNORED.get(str(error), str(error) or "request dropped")
+    else:
+        reason = _exception_reason(error, request, settings)
+    retries = request.meta.get("retry_times", 0)
+    return f"{reason}, still after {retries} retries" if retries else reason
+
+
+def _http_reason(response) -> str:
+    try:
+        phrase = HTTPStatus(response.status).phrase
+    except ValueError:
+        phrase = "(unknown status)"
+    reason = f"HTTP {response.status} {phrase}"
+    asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+    if asked is not None:
+        reason += f" (Retry-After {asked:.0f} s; left to the next run)"
+    return reason
+
+
+def _exception_reason(error: BaseException, request, settings) -> str:
+    if isinstance(error, (DownloadTimeoutError, TimeoutError, TwistedTimeoutError)):
+        timeout = request.meta.get("download_timeout") or settings.getfloat("DOWNLOAD_TIMEOUT")
+        return f"no answer within the {timeout:g} s download timeout"
+    if isinstance(error, DownloadCancelledError) and "max size" in str(error):
+        limit = request.meta.get("download_maxsize") or settings.getint("DOWNLOAD_MAXSIZE")
+        return f"page larger than the {limit / 1e6:g} MB download limit (DOWNLOAD_MAXSIZE)"
+    # Twisted wraps the cause of a failed response in a list of failures.
+    causes = [getattr(f, "value", f) for f in getattr(error, "reasons", None) or []] + [error]
+    for cause in causes:
+        if type(cause).__name__ in FETCH_FAILURES:
+            return FETCH_FAILURES[type(cause).__name__]
+    return f"{type(error).__name__}: {error}"

@@ -5,10 +5,14 @@ import asyncio
 import datetime as dt
 import logging
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+from w3lib.url import canonicalize_url
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,42 @@ class ReplayMiddleware:
     def process_response(self, request, response, spider=None):
         live_url = request.meta.get("live_url")
         return response.replace(url=live_url) if live_url else response
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    """Scrapy's robots.txt check, with a fix. Requests that arrive while a host's robots.txt is
+    still being fetched wait on one shared Deferred; in Scrapy 2.19 only the first waiter gets
+    the parser from it, the others get None and are let through unchecked (a disallowed page
+    was fetched whenever it was among the first requests of a crawl). Waiters now read the
+    parser stored once robots.txt is parsed."""
+
+    async def robot_parser(self, request):
+        parser = await super().robot_parser(request)
+        if parser is None:
+            stored = self._parsers.get(urlparse_cached(request).netloc)
+            if stored is not None and not isinstance(stored, Deferred):
+                return stored
+        return parser
+
+
+class RedirectLoopMiddleware:
+    """Name a redirect loop instead of losing the page to it. Without this, a redirect back to a
+    URL already visited is dropped silently by the scheduler's duplicate filter (no errback, no
+    crawl error); here it becomes IgnoreRequest("redirect loop: a → b → a"), which the spider's
+    errback records. Sits between ReplayMiddleware and Scrapy's RedirectMiddleware, so it sees
+    live URLs."""
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get(b"Location")
+        if not 300 <= response.status < 400 or not location:
+            return response
+        here = request.meta.get("live_url") or request.url
+        chain = [*request.meta.get("podium_redirects", []), here]
+        target = urljoin(response.url, location.decode("latin-1"))
+        if canonicalize_url(target) in {canonicalize_url(u) for u in chain}:
+            raise IgnoreRequest("redirect loop: " + " → ".join([*chain, target]))
+        request.meta["podium_redirects"] = chain  # the redirected request inherits the meta
+        return response
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

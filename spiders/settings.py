@@ -3,6 +3,8 @@
 The crawl task of the flows overrides PODIUM_* settings per run (staging file, replay server)
 with `-s NAME=value`; see flows/crawl.py.
 """
+import os
+
 from podium.settings import settings as podium_settings
 
 _config = podium_settings()
@@ -25,7 +27,9 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-DOWNLOAD_TIMEOUT = _config.timeout_seconds
+# PODIUM_DOWNLOAD_TIMEOUT (seconds) overrides the configured timeout for one process tree: the
+# crawl task runs Scrapy in a subprocess with no other way in, and fault tests need a short one.
+DOWNLOAD_TIMEOUT = float(os.environ.get("PODIUM_DOWNLOAD_TIMEOUT") or _config.timeout_seconds)
 DOWNLOAD_MAXSIZE = _config.download_max_bytes
 DOWNLOAD_WARNSIZE = _config.download_max_bytes // 2
 
@@ -43,8 +47,13 @@ TELNETCONSOLE_ENABLED = False
 HTTPCACHE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, fixed for requests that wait for robots.txt (see the class).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
+    # Responses pass it before Scrapy's RedirectMiddleware (600) and after ReplayMiddleware.
+    "spiders.middlewares.RedirectLoopMiddleware": 610,
     # After robots.txt was checked against the live host, before the request leaves.
     "spiders.middlewares.ReplayMiddleware": 950,
 }

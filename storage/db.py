@@ -20,6 +20,8 @@ import duckdb
 import pyarrow as pa
 from filelock import FileLock, Timeout
 
+from podium.crash import crash_point
+
 log = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -185,7 +187,8 @@ def publish(path: Path | str) -> Path:
     no connection to the archive open (the flow holds the writer lock meanwhile)."""
     source, target = Path(path), published_path(path)
     staging = target.with_name(target.name + ".tmp")
-    shutil.copyfile(source, staging)
+    shutil.copyfile(source, staging)  # overwrites a copy a crash left half written
+    crash_point("publish-copied")
     os.replace(staging, target)
     return target
 

@@ -71,6 +71,16 @@ def in_batches(con: duckdb.DuckDBPyConnection, ids: list[str], batch: int = 200)
         yield pages_by_id(con, ids[start:start + batch])
 
 
+def doc_ids_left_unlinked(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Documents extracted by runs that ended before their cross-document step (near-duplicates,
+    links): runs that crashed or failed since the last completed run. The next run does it for them."""
+    return [row[0] for row in con.execute(
+        "SELECT doc_id FROM documents WHERE extracted_at >= ("
+        "  SELECT min(started_at) FROM crawl_runs WHERE status IN ('crashed', 'failed') AND started_at >"
+        "  coalesce((SELECT max(started_at) FROM crawl_runs WHERE status = 'completed'), '-infinity'::TIMESTAMPTZ))"
+        " ORDER BY doc_id").fetchall()]
+
+
 def save_extractions(con: duckdb.DuckDBPyConnection, extractions: list[Extraction]) -> None:
     """Replace the documents of these URLs and all their statements (call inside a transaction)."""
     doc_ids = [e.document.doc_id for e in extractions]

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 from w3lib.url import canonicalize_url
 
+from podium.crash import crash_point
 from storage.db import insert_rows, transaction
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,8 @@ def load_records(con: duckdb.DuckDBPyConnection, records: list[dict], run_id: st
             if record.get("type") == "error":
                 record_error(con, run_id, record)
                 result.counts["errors"] += 1
+        crash_point("load-inserted")
+    crash_point("load-committed")
     return result
 
 

@@ -33,6 +33,7 @@ import duckdb
 import pyarrow as pa
 import tantivy
 
+from podium.crash import crash_point
 from storage.db import ArchiveError, open_archive, transaction, writer_lock
 
 log = logging.getLogger(__name__)
@@ -228,6 +229,7 @@ def rebuild_index(con: duckdb.DuckDBPyConnection) -> IndexUpdate:
     writer.commit()
     writer.wait_merging_threads()
     write_state(fresh, prints)
+    crash_point("search-update")  # (a rebuild leaves a stale `.new` folder: the next one removes it)
     swap_in(fresh, final)
     log.info("search index rebuilt: %d statements of %d documents", added, len(prints))
     return IndexUpdate(added, len(prints), 0, rebuilt=True)
@@ -261,6 +263,7 @@ def update_index(con: duckdb.DuckDBPyConnection) -> IndexUpdate:
             add_statements(writer, con, changed)
             writer.commit()
             writer.wait_merging_threads()
+            crash_point("search-update")
             write_state(path, current)
     index.reload()
     if index.searcher().num_docs != total:

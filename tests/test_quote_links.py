@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 
-import pytest
 from typer.testing import CliRunner
 
 from conftest import SNAPSHOTS, snapshot_rows

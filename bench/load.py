@@ -1,0 +1,169 @@
+"""Load benchmark: statements per second through the archive's real write path, and pages per
+second through the staging loader, in one transaction per batch as the flows do.
+
+Statements: real extracted documents, statements and mentions of a demo nightly run (made here, or
+given with --seed) become Extraction objects again, copied under new document ids until there are
+--statements of them, and are saved with storage.documents.save_extractions, --batch documents
+per transaction (the flow's extract batch is 200 pages). Pages: the seed's stored detail pages
+become staging records again (under new URLs, so none is skipped as unchanged) and go through
+storage.load.load_records, --page-batch records per call (one call per staging file in the flow).
+
+    .venv/bin/python bench/load.py [--statements 200000] [--batch 200] [--seed archive.duckdb] [--profile]
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import dataclasses
+import gzip
+import json
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import seed_archive  # noqa: E402
+from podium.extract import Document, Extraction, Statement  # noqa: E402
+from podium.mentions import MENTION_COLUMNS  # noqa: E402
+from storage import documents  # noqa: E402
+from storage.db import open_archive, transaction  # noqa: E402
+from storage.load import load_records  # noqa: E402
+
+GOAL = 100_000  # statements per second, from the issue
+STATEMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Statement))
+
+
+def seed_extractions(seed: Path) -> list[Extraction]:
+    """The seed's documents with their statements and mentions, as the extractors return them."""
+    with open_archive(seed, read_only=True) as con:
+        docs = con.execute(f"SELECT {', '.join(documents.DOCUMENT_COLUMNS)} FROM documents ORDER BY doc_id").fetchall()
+        statements = con.execute(f"SELECT {', '.join(STATEMENT_FIELDS)} FROM statements ORDER BY statement_id").fetchall()
+        mentions = con.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM statement_mentions").fetchall()
+    by_doc: dict[str, Extraction] = {}
+    for row in docs:
+        document = Document(**dict(zip(documents.DOCUMENT_COLUMNS, row)))
+        document.authors = list(document.authors or [])
+        by_doc[document.doc_id] = Extraction(document)
+    owner = {}
+    for row in statements:
+        statement = Statement(**dict(zip(STATEMENT_FIELDS, row)))
+        by_doc[statement.doc_id].statements.append(statement)
+        owner[statement.statement_id] = statement.doc_id
+    for row in mentions:
+        by_doc[owner[row[0]]].mentions.append(tuple(row))
+    return [e for e in by_doc.values() if e.statements]
+
+
+def copy_extraction(extraction: Extraction, k: int) -> Extraction:
+    """The same extraction under a new document id (and so new statement ids)."""
+    doc_id = f"{extraction.document.doc_id}x{k}"
+    document = dataclasses.replace(extraction.document, doc_id=doc_id, url=f"{extraction.document.url}#x{k}")
+    statements = [dataclasses.replace(s, doc_id=doc_id, statement_id=f"{doc_id}-{s.seq:04d}")
+                  for s in extraction.statements]
+    new_ids = {old.statement_id: new.statement_id for old, new in zip(extraction.statements, statements)}
+    mentions = [(new_ids.get(m[0], m[0]), *m[1:]) for m in extraction.mentions]
+    return Extraction(document, statements, mentions)
+
+
+def replicate(seeds: list[Extraction], statements: int) -> list[Extraction]:
+    out, count, k = [], 0, 0
+    while count < statements:
+        for extraction in seeds:
+            out.append(copy_extraction(extraction, k))
+            count += len(extraction.statements)
+            if count >= statements:
+                break
+        k += 1
+    return out
+
+
+def save_all(con, extractions: list[Extraction], batch: int) -> float:
+    """Seconds to save every extraction, one transaction per batch (as flows.tasks.extract_and_save)."""
+    started = time.perf_counter()
+    for start in range(0, len(extractions), batch):
+        with transaction(con):
+            documents.save_extractions(con, extractions[start:start + batch])
+    return time.perf_counter() - started
+
+
+def page_records(seed: Path, pages: int) -> list[dict]:
+    """The seed's detail pages as staging records, repeated under new URLs until there are `pages`."""
+    with open_archive(seed, read_only=True) as con:
+        rows = con.execute("SELECT source_id, url, body_gz, headers, listing FROM pages"
+                           " WHERE page_kind = 'detail' ORDER BY page_id").fetchall()
+    records = []
+    for n in range(pages):
+        source_id, url, body_gz, headers, listing = rows[n % len(rows)]
+        records.append({"type": "page", "source_id": source_id, "url": f"{url}#copy{n}", "status": 200,
+                        "headers": json.loads(headers or "{}"), "fetched_at": "2026-01-01T00:00:00+00:00",
+                        "page_kind": "detail", "listing": json.loads(listing) if listing else None,
+                        "body_b64": base64.b64encode(gzip.decompress(body_gz)).decode("ascii")})
+    return records
+
+
+def load_all(con, records: list[dict], batch: int) -> float:
+    started = time.perf_counter()
+    for start in range(0, len(records), batch):
+        load_records(con, records[start:start + batch], "bench")
+    return time.perf_counter() - started
+
+
+def measure(seed: Path, workdir: Path, statements: int = 200_000, batch: int = 200,
+            pages: int = 2000, page_batch: int = 500, profile: Path | None = None) -> dict:
+    """Statements/s and pages/s into a fresh archive."""
+    extractions = replicate(seed_extractions(seed), statements)
+    records = page_records(seed, pages)
+    archive = workdir / "load.duckdb"
+    with open_archive(archive) as con:
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
+        seconds = save_all(con, extractions, batch)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        page_seconds = load_all(con, records, page_batch)
+        saved = con.execute("SELECT count(*) FROM statements").fetchone()[0]
+    archive.unlink()
+    total = sum(len(e.statements) for e in extractions)
+    return {"statements": total, "saved": saved, "documents": len(extractions), "seconds": seconds,
+            "statements/s": total / seconds, "batch": batch, "pages": len(records),
+            "page seconds": page_seconds, "pages/s": len(records) / page_seconds, "page batch": page_batch}
+
+
+def main() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--statements", type=int, default=200_000)
+    parser.add_argument("--batch", type=int, default=200, help="documents per transaction")
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--page-batch", type=int, default=500, help="staging records per load_records call")
+    parser.add_argument("--seed", type=Path, help="an archive to take real statements from (default: make one)")
+    parser.add_argument("--profile", action="store_true", help="print where saving statements spends its time")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="podium-bench-load-") as tmp:
+        workdir = Path(tmp)
+        profile = workdir / "save.prof" if args.profile else None
+        r = measure(seed_archive(args.seed, workdir), workdir, args.statements, args.batch,
+                    args.pages, args.page_batch, profile)
+        if profile:
+            pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(25)
+    table = Table(title="Load: the archive's write path, one transaction per batch")
+    for column in ("path", "rows", "batch", "seconds", "rows/s", "goal"):
+        table.add_column(column, justify="left" if column == "path" else "right")
+    table.add_row("statements (save_extractions)", f"{r['statements']:,}", f"{r['batch']} docs",
+                  f"{r['seconds']:.1f}", f"{r['statements/s']:,.0f}", f"{GOAL:,}")
+    table.add_row("pages (load_records)", f"{r['pages']:,}", f"{r['page batch']}", f"{r['page seconds']:.1f}",
+                  f"{r['pages/s']:,.0f}", "")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()

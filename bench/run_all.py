@@ -1,0 +1,145 @@
+"""All the benchmarks in one run, summed up in one table: measure | podium | competitors | goal | met?
+
+Order matters: the demo nightly run (peak memory) goes first, on a quiet machine, and its archive
+is then the seed of real statements for the load and search benchmarks.
+
+    .venv/bin/python bench/run_all.py [--quick]
+
+--quick is a fast check: search at 100k statements only, a 500-page crawl, 50k statements loaded.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import crawl, extraction, load, quotes, rss, search  # noqa: E402
+from bench.common import machine  # noqa: E402
+
+progress = Console(stderr=True)
+FULL = {"search": [100_000, 1_000_000], "crawl": 2000, "load": 200_000}
+QUICK = {"search": [100_000], "crawl": 500, "load": 50_000}
+
+
+def run(sizes: dict) -> dict:
+    """Every benchmark's measurements, by name."""
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="podium-bench-all-") as tmp:
+        work = Path(tmp)
+        steps = [
+            ("rss", lambda: rss.measure(work / "nightly.duckdb", work)),
+            ("extraction", extraction.measure),
+            ("quotes", quotes.measure),
+            ("crawl", lambda: crawl.measure(sizes["crawl"])),
+            ("load", lambda: load.measure(work / "nightly.duckdb", work, sizes["load"])),
+            ("search", lambda: search.measure_sizes(work / "nightly.duckdb", sizes["search"])),
+        ]
+        for name, step in steps:
+            started = time.perf_counter()
+            progress.print(f"{time.strftime('%H:%M:%S')} {name} …")
+            results[name] = step()
+            progress.print(f"{time.strftime('%H:%M:%S')} {name} done in {time.perf_counter() - started:.0f} s")
+    return results
+
+
+def met(ok: bool) -> str:
+    return "[green]yes[/]" if ok else "[red]no[/]"
+
+
+def extraction_rows(rows: list[dict] | None) -> list[tuple]:
+    if rows is None:
+        skipped = ("skipped: no benchmark pages", "", "", "")
+        return [("extraction F1", *skipped), ("extraction pages/s", *skipped)]
+    by = {r["extractor"]: r for r in rows}
+    others = [n for n in by if n != "podium"]
+    title = f" ({by['podium']['pages']} dev pages)"
+    return [(f"extraction F1{title}", f"{by['podium']['F1']:.3f}",
+             ", ".join(f"{n} {by[n]['F1']:.3f}" for n in others), "", ""),
+            ("extraction pages/s", f"{by['podium']['pages/s']:.0f}",
+             ", ".join(f"{n} {by[n]['pages/s']:.0f}" for n in others), "", "")]
+
+
+def quote_rows(rows: list[dict]) -> list[tuple]:
+    by = {r["label"]: r["score"] for r in rows}
+    return [("quote F1 (dev / held-out articles)", f"{by['all (dev)'].f1:.3f} / {by['all (heldout)'].f1:.3f}",
+             "", "", "")]
+
+
+def crawl_rows(r: dict) -> list[tuple]:
+    rate, noop = r["pages/min"], r["pages/min"]["do-nothing spider"]
+    full, only = rate["podium full pipeline (crawl+load+extract)"], rate["podium crawl only"]
+    site = f"{r['fetched']:,} pages"
+    return [(f"crawl pages/min, full pipeline ({site})", f"{full:,.0f}", f"do-nothing spider {noop:,.0f}", "", ""),
+            ("crawl pages/min, crawl only", f"{only:,.0f}", f"do-nothing spider {noop:,.0f}", "", "")]
+
+
+def load_rows(r: dict) -> list[tuple]:
+    return [(f"load statements/s ({r['statements']:,}, {r['batch']} docs a transaction)",
+             f"{r['statements/s']:,.0f}", "", f"≥ {load.GOAL:,}", met(r["statements/s"] >= load.GOAL)),
+            ("load pages/s (load_records)", f"{r['pages/s']:,.0f}", "", "", "")]
+
+
+def search_rows(results: dict[int, dict]) -> list[tuple]:
+    rows = []
+    for size, r in results.items():
+        (p50, p99), (d50, d99) = r[("podium", True)], r[("duckdb", True)]
+        at_goal = size >= 1_000_000
+        goal = f"≤ {search.GOALS_MS['p50']:.0f} / ≤ {search.GOALS_MS['p99']:.0f}" if at_goal else ""
+        ok = met(p50 <= search.GOALS_MS["p50"] and p99 <= search.GOALS_MS["p99"]) if at_goal else ""
+        rows.append((f"search with filters p50 / p99 ms, {r['statements']:,} statements",
+                     f"{p50:.1f} / {p99:.1f}", f"DuckDB fts {d50:.0f} / {d99:.0f}", goal, ok))
+    return rows
+
+
+def rss_rows(r: dict) -> list[tuple]:
+    goal = f"≤ {rss.GOAL_MB}"
+    return [("nightly peak RSS MB, largest process", f"{r['largest process MB']:.0f}", "", goal,
+             met(r["largest process MB"] <= rss.GOAL_MB)),
+            ("nightly peak RSS MB, whole process tree", f"{r['tree peak MB']:.0f}", "", goal,
+             met(r["tree peak MB"] <= rss.GOAL_MB)),
+            ("  … without the temporary Prefect server", f"{r['tree peak without Prefect server MB']:.0f}", "", goal,
+             met(r["tree peak without Prefect server MB"] <= rss.GOAL_MB))]
+
+
+def table(results: dict) -> Table:
+    out = Table(title="podium benchmarks", caption=machine())
+    for column in ("measure", "podium", "competitor(s)", "goal", "met?"):
+        out.add_column(column, justify="left" if column in ("measure", "competitor(s)") else "right")
+    for row in (extraction_rows(results["extraction"]) + quote_rows(results["quotes"]) + crawl_rows(results["crawl"])
+                + load_rows(results["load"]) + search_rows(results["search"]) + rss_rows(results["rss"])):
+        out.add_row(*row)
+    return out
+
+
+def notes(results: dict) -> list[str]:
+    """What the table leaves out: where the crawl's time goes, and what building the indexes costs."""
+    c, stages = results["crawl"], results["crawl"]["stages"]
+    lines = [f"crawl stages: crawl {stages['crawl']:.0f} s, load {stages['load']:.0f} s, extract {stages['extract']:.0f} s;"
+             f" a run with nothing new makes {c['again']['listing'] + c['again']['detail']} page requests"]
+    for r in results["search"].values():
+        lines.append(f"search at {r['statements']:,}: podium index build {r['podium build s']:.0f} s, update with"
+                     f" nothing new {r['podium update s']:.1f} s; DuckDB fts build {r['duckdb build s']:.0f} s")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a fast check")
+    args = parser.parse_args()
+    results = run(QUICK if args.quick else FULL)
+    console = Console(width=160)
+    console.print(table(results))
+    for line in notes(results):
+        console.print(line)
+
+
+if __name__ == "__main__":
+    main()
