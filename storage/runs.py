@@ -39,7 +39,8 @@ def run_summary(con: duckdb.DuckDBPyConnection, run_id: str, source_ids: list[st
     """What the archive holds for these sources after a run, and what this run added."""
     scope = [source_ids]
     per_speaker = con.execute(
-        "SELECT speaker, count(*) FROM v_statements WHERE source_id IN (SELECT unnest(?))"
+        "SELECT coalesce(speaker, '(no named speaker)'), count(*) FROM v_statements"
+        " WHERE source_id IN (SELECT unnest(?))"
         " GROUP BY ALL ORDER BY 2 DESC, 1", scope).fetchall()
     first, last = con.execute(
         "SELECT min(published_at), max(published_at) FROM documents WHERE source_id IN (SELECT unnest(?))",
