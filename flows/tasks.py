@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -79,12 +82,39 @@ def extract_batch_size() -> int:
     return int(os.environ.get("PODIUM_EXTRACT_BATCH") or EXTRACT_BATCH)
 
 
-def extract_one(page: StoredPage) -> tuple[Extraction | None, dict | None]:
-    """(extraction, None), or (None, the crawl error saying why there is none)."""
+class OverTimeBudget(Exception):
+    """A page's extraction ran longer than its budget (extract_seconds_per_page)."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Stop the block with OverTimeBudget after `seconds` (SIGALRM: the flows run their tasks in
+    the main thread; elsewhere, or with 0, no budget applies)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def over(signum, frame):
+        raise OverTimeBudget(f"over the time budget of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, over)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return extract(page, settings().source(page.source_id), registry()), None
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_one(page: StoredPage) -> tuple[Extraction | None, dict | None]:
+    """(extraction, None), or (None, the crawl error saying why there is none): the extractor
+    failed, or ran over the per-page time budget."""
+    try:
+        with time_budget(settings().extract_seconds_per_page):
+            return extract(page, settings().source(page.source_id), registry()), None
     except Exception as error:  # noqa: BLE001 - one bad page must not stop the run
-        reason = str(error) if isinstance(error, ExtractionError) else f"extractor failed: {error!r}"
+        known = isinstance(error, (ExtractionError, OverTimeBudget))
+        reason = str(error) if known else f"extractor failed: {error!r}"
         return None, {"source_id": page.source_id, "url": page.url, "stage": "extract", "error": reason,
                       "page_id": page.page_id, "listing": page.listing}
 

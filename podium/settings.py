@@ -65,6 +65,7 @@ class Settings:
     download_max_bytes: int
     timeout_seconds: int
     lock_wait_seconds: float = 600.0
+    extract_seconds_per_page: float = 20.0
     nightly_cron: str = "30 2 * * *"
     sources: tuple[Source, ...] = field(default=())
 
@@ -107,6 +108,7 @@ def load_settings() -> Settings:
         download_max_bytes=int(crawl.get("download_max_bytes", 10_000_000)),
         timeout_seconds=int(crawl.get("timeout_seconds", 30)),
         lock_wait_seconds=float(raw["run"].get("lock_wait_seconds", 600)),
+        extract_seconds_per_page=float(raw["run"].get("extract_seconds_per_page", 20)),
         nightly_cron=raw["run"].get("nightly_cron", "30 2 * * *"),
         sources=load_sources(config_dir() / "sources.yaml"),
     )

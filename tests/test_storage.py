@@ -104,3 +104,30 @@ def test_a_page_the_extractor_chokes_on_is_recorded_and_skipped(tmp_path, monkey
         errors = con.execute("SELECT url, stage, error FROM crawl_errors").fetchall()
     assert (counts["documents"], counts["errors"]) == (1, 1)
     assert errors == [(records[0]["url"], "extract", "extractor failed: RecursionError('maximum recursion depth exceeded')")]
+
+
+def test_a_page_over_the_time_budget_is_stopped_recorded_and_skipped(tmp_path, monkeypatch):
+    """A real transcript page with its body repeated 800 times takes far longer to extract than a
+    2 s budget: it is stopped at the budget and recorded; the other page is saved."""
+    import dataclasses
+    import time
+
+    import flows.tasks as tasks
+    from storage.documents import pending_page_ids
+
+    original = base64.b64decode(page_record("t1558711")["body_b64"])
+    head, rest = original.split(b'<div class="content">', 1)
+    body, tail = rest.split(b"</div>", 1)
+    huge = head + b'<div class="content">' + body * 800 + b"</div>" + tail
+    records = [page_record("t1794629"), page_record("t1558711", huge)]
+    quick = dataclasses.replace(tasks.settings(), extract_seconds_per_page=2.0)
+    monkeypatch.setattr(tasks, "settings", lambda: quick)
+    with db.open_archive(tmp_path / "a.duckdb") as con:
+        load_records(con, records, "run-1")
+        started = time.monotonic()
+        counts = tasks.extract_and_save(con, "run-1", pending_page_ids(con, ["fmprc_en"]))
+        took = time.monotonic() - started
+        errors = con.execute("SELECT url, stage, error FROM crawl_errors").fetchall()
+    assert (counts["documents"], counts["errors"]) == (1, 1)
+    assert errors == [(records[1]["url"], "extract", "over the time budget of 2 s")]
+    assert took < 10  # stopped at the budget, not waited out
