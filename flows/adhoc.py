@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from prefect import flow
 
-from flows.nightly import crawl_pipeline, run_name
+from flows.nightly import crawl_pipeline
+from flows.runs import run_name
 from flows.params import SourceKey, source_keys
 from flows.reprocess import reprocess as reprocess_flow
 from podium.settings import ConfigError, settings

@@ -6,7 +6,8 @@ import hashlib
 
 from prefect import flow, get_run_logger, task
 
-from flows.nightly import archive_path, crawl_pipeline, run_name
+from flows.nightly import crawl_pipeline
+from flows.runs import archive_path, run_name
 from flows.params import SourceKey, source_keys
 from podium import progress
 from podium.settings import ConfigError

@@ -1,42 +1,33 @@
 """Flows that bring in pages without crawling: saved files and WARC archives."""
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from prefect.runtime import flow_run
 
-from flows.nightly import archive_path, new_run_id
-from flows.tasks import extract_pending, finish_run, load, prepare_archive, update_search_index
-from flows.report import publish_report
+from flows.runs import recorded_run, run_name
+from flows.tasks import extract_pending, load, update_search_index
 from podium.ingest import saved_page_records
 from podium.settings import settings
 from podium.warc import warc_records
-from storage.db import writer_lock
 from storage.load import write_staging
 
 
 def load_and_extract(flow_name: str, records: list[dict], archive: str | None) -> dict:
     """Stage records, then load → extract → index them like crawled pages."""
-    path = archive_path(archive)
     sources = sorted({r["source_id"] for r in records})
-    with writer_lock(path, settings().lock_wait_seconds):
-        run_id = new_run_id(flow_name)
-        staging = write_staging(settings().data_dir / "runs" / run_id / f"{flow_name}.jsonl", records)
-        prepare_archive(path, run_id, flow_name, flow_run.get_id(), sources)
-        loaded = load(path, staging, run_id, "+".join(sources))
-        counts = Counter({"pages_fetched": sum(r["type"] == "page" for r in records), "pages_new": loaded["new"],
-                          "pages_revised": loaded["revised"], "pages_unchanged": loaded["unchanged"],
-                          "errors": loaded["errors"]})
-        counts.update(extract_pending(path, run_id, sources))
-        update_search_index(path)
-        summary = finish_run(path, run_id, "completed", counts, sources)
-    publish_report(summary)
-    return summary
+    with recorded_run(flow_name, sources, archive) as run:
+        staging = write_staging(settings().data_dir / "runs" / run.run_id / f"{flow_name}.jsonl", records)
+        loaded = load(run.path, staging, run.run_id, "+".join(sources))
+        run.counts.update({"pages_fetched": sum(r["type"] == "page" for r in records), "pages_new": loaded["new"],
+                           "pages_revised": loaded["revised"], "pages_unchanged": loaded["unchanged"],
+                           "errors": loaded["errors"]})
+        run.counts.update(extract_pending(run.path, run.run_id, sources))
+        update_search_index(run.path)
+    return run.summary
 
 
-@flow(name="ingest", flow_run_name="ingest-{source}")
+@flow(name="ingest", flow_run_name=run_name)
 def ingest(paths: list[str], source: str | None = None, url: str | None = None, base_url: str | None = None,
            archive: str | None = None) -> dict:
     """Saved pages (HTML or .gz) → the archive, as pages of `source`; without one, each page goes

@@ -1,31 +1,17 @@
 """The nightly flow: crawl every enabled source incrementally, load, extract, index, report."""
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
-from prefect import flow, get_run_logger
-from prefect.runtime import flow_run
+from prefect import flow
 
 from flows.crawl import CrawlFailed, CrawlRequest, crawl_source
-from flows.tasks import (export_crawl_state, extract_pending, finish_run, load, prepare_archive,
-                         record_failure, update_search_index)
-from flows.report import publish_report
+from flows.runs import recorded_run, run_name
+from flows.tasks import export_crawl_state, extract_pending, load, record_failure, update_search_index
 from podium.replay import serving
 from podium.settings import settings
-from storage.db import writer_lock
-
-
-def new_run_id(flow_name: str) -> str:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
-    return f"{flow_name}-{stamp}-{uuid.uuid4().hex[:6]}"
-
-
-def archive_path(archive: str | None) -> Path:
-    return Path(archive).resolve() if archive else settings().archive_path
 
 
 def replay_base(stack: ExitStack, replay: str | None) -> str | None:
@@ -65,28 +51,11 @@ def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archi
                    urls: dict[str, list[str]] | None = None, **crawl_options) -> dict:
     """Crawl, load, extract, index and report: the steps every crawling flow shares.
     `urls` maps a source to the exact pages to fetch instead of walking its listings."""
-    path = archive_path(archive)
-    with writer_lock(path, settings().lock_wait_seconds):
-        run_id = new_run_id(flow_name)
-        prepare_archive(path, run_id, flow_name, flow_run.get_id(), sources)
-        counts: Counter = Counter()
-        try:
-            crawl_all(path, run_id, sources, replay, counts, urls, **crawl_options)
-            counts.update(extract_pending(path, run_id, sources))
-            update_search_index(path)
-        except Exception:
-            publish_report(finish_run(path, run_id, "failed", counts, sources), path)
-            raise
-        summary = finish_run(path, run_id, "completed", counts, sources)
-    get_run_logger().info("run %s: %s", run_id, dict(counts))
-    publish_report(summary, path)
-    return summary
-
-
-def run_name() -> str:
-    """Flow runs are named after their parameters: nightly-<sources>-<UTC date>."""
-    sources = flow_run.get_parameters().get("sources") or ["all"]
-    return f"{flow_run.get_flow_name()}-{'+'.join(sources)}-{dt.datetime.now(dt.timezone.utc):%Y-%m-%d}"
+    with recorded_run(flow_name, sources, archive) as run:
+        crawl_all(run.path, run.run_id, sources, replay, run.counts, urls, **crawl_options)
+        run.counts.update(extract_pending(run.path, run.run_id, sources))
+        update_search_index(run.path)
+    return run.summary
 
 
 def enabled_sources(schedule: str = "nightly") -> list[str]:

@@ -5,13 +5,10 @@ import datetime as dt
 
 from prefect import flow
 
-from flows.nightly import archive_path, new_run_id, run_name
 from flows.params import SourceKey, source_keys
-from flows.report import publish_report
-from flows.tasks import extract_again, finish_run, prepare_archive, update_search_index
+from flows.runs import recorded_run, run_name
+from flows.tasks import extract_again, update_search_index
 from podium.settings import settings
-from prefect.runtime import flow_run
-from storage.db import writer_lock
 
 
 @flow(name="reprocess", flow_run_name=run_name)
@@ -27,12 +24,7 @@ def reprocess(sources: list[SourceKey] | None = None, since: dt.date | None = No
         archive: The archive file (empty: the configured one).
     """
     keys = source_keys(sources) or [s.key for s in settings().sources]
-    path = archive_path(archive)
-    with writer_lock(path, settings().lock_wait_seconds):
-        run_id = new_run_id("reprocess")
-        prepare_archive(path, run_id, "reprocess", flow_run.get_id(), keys)
-        counts = extract_again(path, run_id, keys, since, until)
-        update_search_index(path)
-        summary = finish_run(path, run_id, "completed", counts, keys)
-    publish_report(summary)
-    return summary
+    with recorded_run("reprocess", keys, archive) as run:
+        run.counts.update(extract_again(run.path, run.run_id, keys, since, until))
+        update_search_index(run.path)
+    return run.summary

@@ -38,11 +38,9 @@ def prepare_archive(archive: Path, run_id: str, flow: str, flow_run_id: str | No
 
 
 def mark_crashed_runs(con) -> None:
-    """Runs still `running` died without finishing (killed, or the machine went down): the caller
-    holds the writer lock, so none of them can still be alive. Their pages and documents stay; the
-    pages they did not extract are pending, and this run extracts them."""
-    crashed = con.execute("UPDATE crawl_runs SET status = 'crashed' WHERE status = 'running' RETURNING run_id").fetchall()
-    for (run_id,) in crashed:
+    """Runs still `running` died without finishing (killed, or the machine went down). Their pages
+    and documents stay; the pages they did not extract are pending, and this run extracts them."""
+    for run_id in runs.mark_crashed(con):
         log.warning("run %s did not finish (killed or crashed): marked crashed", run_id)
 
 

@@ -161,6 +161,18 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, 
 
 
 @contextmanager
+def id_table(con: duckdb.DuckDBPyConnection, ids: list[str], name: str = "_ids"):
+    """Ids as a registered table `<name>(id, rank)` for `WHERE x IN (SELECT id FROM <name>)`.
+    Binding a Python list as a parameter costs DuckDB 1.5 a failed `import pandas` per element
+    (~86 µs each); an Arrow table costs next to nothing."""
+    con.register(name, pa.table({"id": list(ids), "rank": list(range(len(ids)))}))
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
+@contextmanager
 def writer_lock(path: Path | str, wait_seconds: float):
     """Hold the archive's writer lock (<archive>.lock) for a whole run: two writing runs never
     overlap; the second waits up to `wait_seconds`, then fails with a clear message."""

@@ -10,7 +10,7 @@ import duckdb
 
 from podium.extract import Extraction, Statement, StoredPage
 from podium.mentions import MENTION_COLUMNS
-from storage.db import insert_rows
+from storage.db import id_table, insert_rows
 
 DOCUMENT_COLUMNS = (
     "doc_id", "page_id", "source_id", "url", "doc_type", "title", "published_at", "date_basis",
@@ -59,9 +59,10 @@ def stored_page_ids(con: duckdb.DuckDBPyConnection, source_ids: list[str], since
 
 
 def pages_by_id(con: duckdb.DuckDBPyConnection, page_ids: list[str]) -> list[StoredPage]:
-    rows = con.execute(
-        "SELECT page_id, source_id, url, body_gz, content_type, listing FROM pages"
-        " WHERE page_id IN (SELECT unnest(?)) ORDER BY url", [page_ids]).fetchall()
+    with id_table(con, page_ids) as ids:
+        rows = con.execute(
+            "SELECT page_id, source_id, url, body_gz, content_type, listing FROM pages"
+            f" WHERE page_id IN (SELECT id FROM {ids}) ORDER BY url").fetchall()
     return [_stored_page(row) for row in rows]
 
 
@@ -83,13 +84,14 @@ def doc_ids_left_unlinked(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def save_extractions(con: duckdb.DuckDBPyConnection, extractions: list[Extraction]) -> None:
     """Replace the documents of these URLs and all their statements (call inside a transaction)."""
-    doc_ids = [e.document.doc_id for e in extractions]
-    replaced = "(SELECT statement_id FROM statements WHERE doc_id IN (SELECT unnest(?)))"
-    con.execute(f"DELETE FROM statement_mentions WHERE statement_id IN {replaced}", [doc_ids])
-    con.execute(f"DELETE FROM statement_links WHERE statement_id IN {replaced}"
-                f" OR source_statement_id IN {replaced}", [doc_ids, doc_ids])
-    con.execute("DELETE FROM statements WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
-    con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+    with id_table(con, [e.document.doc_id for e in extractions]) as ids:
+        docs = f"(SELECT id FROM {ids})"
+        replaced = f"(SELECT statement_id FROM statements WHERE doc_id IN {docs})"
+        con.execute(f"DELETE FROM statement_mentions WHERE statement_id IN {replaced}")
+        con.execute(f"DELETE FROM statement_links WHERE statement_id IN {replaced}"
+                    f" OR source_statement_id IN {replaced}")
+        con.execute(f"DELETE FROM statements WHERE doc_id IN {docs}")
+        con.execute(f"DELETE FROM documents WHERE doc_id IN {docs}")
     now = dt.datetime.now(dt.timezone.utc)
     insert_rows(con, "documents", (*DOCUMENT_COLUMNS, "extracted_at"),
                 [[*(getattr(e.document, n) for n in DOCUMENT_COLUMNS), now] for e in extractions])

@@ -23,7 +23,7 @@ import duckdb
 from w3lib.url import canonicalize_url
 
 from podium.crash import crash_point
-from storage.db import insert_rows, transaction
+from storage.db import id_table, insert_rows, transaction
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +63,10 @@ PAGE_COLUMNS = ("page_id", "source_id", "url", "canonical_url", "final_url", "pa
 
 def _latest_revisions(con: duckdb.DuckDBPyConnection, canonical_urls: list[str]) -> dict[str, tuple[str, int]]:
     """canonical URL → (content hash, revision) of its latest stored revision."""
-    rows = con.execute(
-        "SELECT canonical_url, arg_max(content_hash, revision), max(revision) FROM pages"
-        " WHERE canonical_url IN (SELECT unnest(?)) GROUP BY canonical_url",
-        [sorted(set(canonical_urls))],
-    ).fetchall()
+    with id_table(con, sorted(set(canonical_urls))) as urls:
+        rows = con.execute(
+            "SELECT canonical_url, arg_max(content_hash, revision), max(revision) FROM pages"
+            f" WHERE canonical_url IN (SELECT id FROM {urls}) GROUP BY canonical_url").fetchall()
     return {url: (digest, revision) for url, digest, revision in rows}
 
 

@@ -22,6 +22,12 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, flow_run_i
     )
 
 
+def mark_crashed(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Mark runs still `running` as `crashed` (call holding the writer lock: none can be alive)."""
+    rows = con.execute("UPDATE crawl_runs SET status = 'crashed' WHERE status = 'running' RETURNING run_id")
+    return [row[0] for row in rows.fetchall()]
+
+
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict) -> None:
     assignments = ", ".join(f"{name} = ?" for name in RUN_COUNTS)
     con.execute(
