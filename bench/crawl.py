@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import data_dir  # noqa: E402
 from flows.crawl import REPLAY_SETTINGS, CrawlRequest, run_crawl  # noqa: E402
-from flows.tasks import extract_and_save  # noqa: E402
+from flows.tasks import export_crawl_state, extract_and_save  # noqa: E402
 from podium.replay import serving  # noqa: E402
 from storage import documents  # noqa: E402
 from storage.db import open_archive  # noqa: E402
@@ -105,11 +105,11 @@ def noop_crawl(base: str, first_listing: str, listing_pages: int) -> float:
 
 
 def incremental_requests(base: str, work: Path, archive: Path) -> dict:
-    with open_archive(archive) as con:
-        archived = documents.archived_urls(con, "fmprc_en")
-    archived_file = work / "archived.tsv"
-    archived_file.write_text("".join(f"{u}\t{h}\n" for u, h in archived), encoding="utf-8")
-    _, stats = crawl_seconds(CrawlRequest("fmprc_en", work / "again", archived_file, replay_base=base))
+    """The requests of a nightly run's crawl when nothing is new: the same crawl state (archived
+    URLs, pages to retry) as the nightly flow writes, through its task's function."""
+    run_dir = work / "again"
+    archived_file, retry_file = export_crawl_state.fn(archive, "fmprc_en", run_dir)
+    _, stats = crawl_seconds(CrawlRequest("fmprc_en", run_dir, archived_file, retry_file, replay_base=base))
     return stats
 
 

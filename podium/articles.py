@@ -38,7 +38,7 @@ import htmldate
 import trafilatura
 
 from podium.cleaning import clean_body, text_language
-from podium.dates import full_title_date
+from podium.dates import MONTHS, full_title_date, iso_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
                             text_hash)
 from podium.html import PageDecodeError, clean_text, decode, parse
@@ -72,7 +72,6 @@ SITE_NAME_SUFFIX = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|-|$)")
 # The same with the month's short name: /2019/nov/18/.
 URL_DATE_MONTH_NAME = re.compile(r"/((?:19|20)\d{2})/([a-z]{3})/(0?[1-9]|[12]\d|3[01])(?:/|-|$)", re.IGNORECASE)
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Placeholders such as 0001-01-01 in JSON-LD are not dates; nor is anything after tomorrow.
 EARLIEST_DATE = dt.date(1990, 1, 1)
 # A timestamp in UTC ("…Z") names the UTC day, which can be a day off the publisher's own: when the
@@ -142,7 +141,7 @@ def url_date(url: str) -> dt.date | None:
     if match := URL_DATE.search(path):
         year, month, day = map(int, match.groups())
     elif (match := URL_DATE_MONTH_NAME.search(path)) and match.group(2).lower() in MONTHS:
-        year, month, day = int(match.group(1)), MONTHS.index(match.group(2).lower()) + 1, int(match.group(3))
+        year, month, day = int(match.group(1)), MONTHS[match.group(2).lower()], int(match.group(3))
     else:
         return None
     try:
@@ -188,7 +187,7 @@ def date_with_basis(tree, title: str, url: str, text: str, listing: dict | None)
         ("page_metadata", lambda: metadata_date(tree)),
         ("title", lambda: full_title_date(title)),
         ("url", lambda: url_date(url)),
-        ("listing", lambda: dt.date.fromisoformat(listed) if listed else None),
+        ("listing", lambda: plausible(iso_date(listed))),
         ("text", lambda: text_date(text)),
     )
     for basis, find in candidates:
@@ -249,16 +248,17 @@ def _newspaper_text(html: str, url: str) -> str:
     return article.text or ""
 
 
-def body_text(html: str, url: str) -> str:
+def body_text(html: str, url: str, tree=None) -> str:
     """The article's main text, one cleaned paragraph a line (see podium.cleaning).
 
     trafilatura with favor_precision, first without its fallback extractors (about twice as fast);
     a short result is retried with them, and an empty one with newspaper4k. Chosen on the
-    article-extraction benchmark: bench/extraction.py."""
-    try:
-        tree = parse(html)
-    except PageDecodeError:
-        return ""
+    article-extraction benchmark: bench/extraction.py. `tree`: parse(html), if the caller has it."""
+    if tree is None:
+        try:
+            tree = parse(html)
+        except PageDecodeError:
+            return ""
     titles = headlines(tree)
     # The page itself, not our tree: trafilatura's own loading extracts better (measured).
     text = _trafilatura_text(html, url, fast=True)
@@ -282,8 +282,10 @@ def extract_article(page: StoredPage, source: Source, registry: Registry) -> Ext
     """A news article or a ministry's statement page → its document (and, for statement sources,
     one press statement attributed to whoever the title names, else to the institution)."""
     encoding, html, tree = _read(page)
-    meta = trafilatura.extract_metadata(html, default_url=page.url)
-    text = body_text(html, page.url)
+    # only the title and author are used: the date search is left to date_with_basis/markup_date,
+    # so trafilatura's (htmldate's extensive search) is skipped
+    meta = trafilatura.extract_metadata(html, default_url=page.url, extensive=False)
+    text = body_text(html, page.url, tree)
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionError(f"{page.url}: no article text found ({len(text)} characters)")
     title = page_title(tree, meta.title if meta else None)
@@ -346,7 +348,7 @@ def quote_statement(document: Document, quote: Quote, seq: int, registry: Regist
         day, basis = statement_date(attribution_words(document, quote), document.published_at, lede=lede)
     else:
         day, basis = None, document.date_basis
-    speaker = next((s for s in registry if s.speaker_id == quote.speaker_id), None) if quote.speaker_id else None
+    speaker = registry.by_id(quote.speaker_id)
     held = speaker.role_on(day, prefer=_role_noun(quote.role)) if speaker else None
     return Statement(
         statement_id=f"{document.doc_id}-{seq:04d}", doc_id=document.doc_id, seq=seq,

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
-# Horizontal white space inside a line (no-break and other Unicode spaces included), not newlines.
-INLINE_SPACE = re.compile(r"[^\S\n]+")
+from podium.html import clean_text
+
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # A line with no letters or digits: separators ("___", "* * *", "|---|---|"), stray bullets.
 NO_WORDS = re.compile(r"^\W*$")
@@ -42,8 +41,7 @@ CREDIT_MAX_WORDS = 15
 
 def normalise_line(line: str) -> str:
     """NFC, no zero-width characters, one space between words, no space at either end."""
-    line = ZERO_WIDTH.sub("", unicodedata.normalize("NFC", line))
-    return INLINE_SPACE.sub(" ", line).strip()
+    return clean_text(ZERO_WIDTH.sub("", line))
 
 
 def _key(text: str) -> str:

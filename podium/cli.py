@@ -47,6 +47,14 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class ExportFileFormat(str, Enum):
+    """The choices of `podium export --format`: storage.export.ExportFormat's values (a test checks
+    they agree), kept here so that the command line starts without importing DuckDB."""
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
 def fail(message: str) -> None:
     errors.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(1)
@@ -261,7 +269,7 @@ def replay(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="parquet (a folder partitioned by source_id and year), csv or jsonl.")] = "parquet",
+    format: Annotated[ExportFileFormat, typer.Option("--format", "-f", help="parquet (a folder partitioned by source_id and year), csv or jsonl.")] = ExportFileFormat.parquet,
     where: Annotated[Optional[str], typer.Option(help="Only statements matching this SQL condition on v_statements' columns (and year, published_at, source_name…), e.g. \"source_id = 'fmprc_en' AND year = 2020\".")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (folder for parquet) to write; default data/export/<timestamp>.<ext>.")] = None,
     archive: ArchiveOption = None,
@@ -270,10 +278,7 @@ def export(
     from storage.db import ArchiveError
     from storage.export import ExportFormat, default_output, export as export_statements
 
-    try:
-        fmt = ExportFormat(format)
-    except ValueError:
-        fail(f"unknown --format {format!r}; choose one of: {', '.join(f.value for f in ExportFormat)}")
+    fmt = ExportFormat(format.value)
     try:
         result = export_statements(archive_or_default(archive), fmt,
                                    output or default_output(settings().data_dir, fmt), where)
@@ -292,10 +297,10 @@ def report(
 ) -> None:
     """Draw a report of the archive: a PNG (statements per source per week, top speakers, top
     countries mentioned) and an HTML page with it and the numbers behind it."""
-    from podium.report import write_report
+    from podium.report import default_report_dir, write_report
     from storage.db import ArchiveError
 
-    folder = output or settings().data_dir / "reports" / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    folder = output or default_report_dir(settings().data_dir)
     try:
         files = write_report(archive_or_default(archive), folder, since.date() if since else None,
                              until.date() if until else None)

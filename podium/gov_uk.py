@@ -16,26 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import re
 
-from lxml import html as lxml_html
-
 from podium.extract import Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for, text_hash
-from podium.html import element_text
+from podium.html import block_texts
 from podium.settings import Source
 from podium.speakers import Registry
-
-log = logging.getLogger(__name__)
+from podium.transcript import PARAGRAPH_SEPARATOR
 
 CONTENT_API_PREFIX = "/api/content"  # Content API path = this + the page's base_path
 BODY_BLOCKS = ("//*[self::p or self::h2 or self::h3 or self::h4 or self::blockquote[not(.//p)]"
                " or self::li[not(.//p)]]")
 SPEECH_SCHEMA = "speech"
-NEWS_SCHEMA = "news_article"
 # Honorifics GOV.UK puts around a person's name in link titles.
 HONORIFICS = re.compile(r"^(?:The\s+)?(?:Rt\.?\s+Hon\.?\s+|Right\s+Honourable\s+)|\s+(?:MP|QC|KC|MEP)$")
-PARAGRAPH_SEPARATOR = "\n\n"
 EXTRACTOR_VERSION = "govuk-content-1"
 
 
@@ -52,11 +46,6 @@ def read_item(body: bytes) -> dict:
     if not isinstance(item, dict) or not item.get("details", {}).get("body"):
         raise ExtractionError("Content API item has no details.body")
     return item
-
-
-def body_paragraphs(body_html: str) -> list[str]:
-    tree = lxml_html.fragment_fromstring(body_html, create_parent="div")
-    return [text for text in (element_text(e) for e in tree.xpath(BODY_BLOCKS)) if text]
 
 
 def plain_name(title: str) -> str:
@@ -114,7 +103,7 @@ def speaker_of(item: dict) -> str | None:
 def extract_content_item(page: StoredPage, source: Source, registry: Registry) -> Extraction:
     """A Content API item → its document and one statement (the speech, or the news release)."""
     item = read_item(page.body)
-    paragraphs = body_paragraphs(item["details"]["body"])
+    paragraphs = block_texts(item["details"]["body"], BODY_BLOCKS)
     if not paragraphs:
         raise ExtractionError(f"Content API item {item.get('base_path')!r} has an empty body")
     text = PARAGRAPH_SEPARATOR.join(paragraphs)

@@ -99,6 +99,15 @@ def element_text(element) -> str:
     return clean_text(element.text_content())
 
 
+def block_texts(html: str, xpath: str) -> list[str]:
+    """The non-empty texts (element_text) of the elements `xpath` selects in an HTML fragment (such
+    as a feed item's or an API item's body), in document order."""
+    if not html.strip():
+        return []
+    tree = lxml_html.fragment_fromstring(html, create_parent="div")
+    return [text for text in (element_text(e) for e in tree.xpath(xpath)) if text]
+
+
 BOLD_TAGS = {"b", "strong"}
 
 

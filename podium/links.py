@@ -34,7 +34,6 @@ NOT_ARTICLE_PATH = re.compile(r"\.(pdf|jpe?g|png|gif|zip|docx?|xlsx?|mp[34]|css|
 URL_DATE = re.compile(r"/(19|20)\d{2}[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?(/|$|-)")
 URL_ID = re.compile(r"/[^/]*(\d{5,}|[0-9a-f]{12,})[^/]*$")
 URL_SLUG = re.compile(r"/[^/?]*[a-z0-9]+(-[a-z0-9]+){3,}[^/]*/?$", re.I)
-ARTICLE_PAGE = re.compile(r"\.s?html?$", re.I)
 MIN_TITLE_WORDS = 4      # menu labels are short; article titles rarely are
 MIN_GROUP_SIZE = 2       # a list of articles repeats one structure
 MIN_GROUP_SCORE = 0.5    # share of a group's links that look like articles

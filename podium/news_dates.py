@@ -15,14 +15,11 @@ says which it used:
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 
 import dateparser
 
 from podium.dates import TITLE_DATE
-
-log = logging.getLogger(__name__)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # "last Friday" is the Friday before the publication day; a bare "Friday" may be the day itself.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from podium.quote_spans import Span, sentence_initial, sentence_spans
-from podium.speakers import Registry, normalise_name
+from podium.speakers import Registry, Speaker, normalise_name
 
 # -- the article's people ------------------------------------------------------------------------
 
@@ -144,11 +144,13 @@ def _bare(token: str) -> str:
 class Cast:
     """The people an article names, in the order it names them, with what it says about them."""
 
-    def __init__(self, text: str, spans: list[Span], registry: Registry):
+    def __init__(self, text: str, spans: list[Span], registry: Registry, sentences: list[Span] | None = None):
+        """`sentences`: sentence_spans(text, spans), when the caller has them already."""
         self.text, self.registry = text, registry
         self.people: list[Person] = []
+        self._registered_names: dict[str, Speaker | None] = {}
         self.seen: list[tuple[int, Person]] = []
-        self.sentences = sentence_spans(text, spans)
+        self.sentences = sentence_spans(text, spans) if sentences is None else sentences
         for cand in candidates(text, 0, len(text)):
             if any(s.start <= cand.start < s.end for s in spans) or cand.kind not in ("run", "token", "possessive"):
                 continue
@@ -196,12 +198,19 @@ class Cast:
         return None
 
     def _registered(self, name: str):
+        """The registered speaker of a name: exact, else one edit away from a name or alias
+        (remembered per name: an article repeats its names)."""
+        if name not in self._registered_names:
+            self._registered_names[name] = self._lookup(name)
+        return self._registered_names[name]
+
+    def _lookup(self, name: str):
         speaker = self.registry.resolve(name)
         if speaker or len(name) < 8:
             return speaker
         key = normalise_name(name)
-        for candidate in self.registry:
-            if any(Levenshtein.distance(key, normalise_name(a)) <= 1 for a in (candidate.name, *candidate.aliases)):
+        for candidate, names in self.registry.normalised_names:
+            if any(Levenshtein.distance(key, a) <= 1 for a in names):
                 return candidate
         return None
 
@@ -226,7 +235,7 @@ class Cast:
                 if any(key == t if exact else (len(key) >= 5 and Levenshtein.distance(key, t) <= 1)
                        for t in person.tokens):
                     return person
-        registered = [s for s in self.registry if key in normalise_name(s.name).split()]
+        registered = self.registry.by_name_word(key)
         if len(registered) == 1:
             return self._new(registered[0].name, None, None, registered[0])
         return None

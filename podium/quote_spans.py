@@ -60,12 +60,12 @@ def paragraphs(text: str) -> list[Span]:
     return [Span(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
 
 
-def quoted_spans(text: str) -> list[Span]:
+def quoted_spans(text: str, paras: list[Span] | None = None) -> list[Span]:
     """The inner spans of double-quoted passages. A quote left open at the end of a paragraph
     goes on in the next paragraph when that one opens with a quote mark (news style for a
     multi-paragraph quote); otherwise it ends with its paragraph. "’" after a comma or full stop
-    closes a double quote (a common slip: “…,’ he said)."""
-    spans, paras, start, nested = [], paragraphs(text), None, False
+    closes a double quote (a common slip: “…,’ he said). `paras`: paragraphs(text), if known."""
+    spans, paras, start, nested = [], paragraphs(text) if paras is None else paras, None, False
     for k, para in enumerate(paras):
         pos = para.start
         if start is not None:
@@ -106,10 +106,11 @@ def _closes_with_apostrophe(text: str, j: int, nested: bool) -> bool:
     return before in ",.!?" and (after == "" or after.isspace() or after in SINGLE_CLOSE)
 
 
-def sentence_spans(text: str, spans: list[Span]) -> list[Span]:
-    """Sentences of each paragraph; a full stop inside a quote does not end the sentence around it."""
+def sentence_spans(text: str, spans: list[Span], paras: list[Span] | None = None) -> list[Span]:
+    """Sentences of each paragraph; a full stop inside a quote does not end the sentence around it.
+    `paras`: paragraphs(text), if known."""
     sentences = []
-    for para in paragraphs(text):
+    for para in paragraphs(text) if paras is None else paras:
         start = para.start
         for match in BOUNDARY.finditer(text, para.start, para.end):
             stop = match.start()
@@ -124,23 +125,23 @@ def sentence_spans(text: str, spans: list[Span]) -> list[Span]:
     return sentences
 
 
-def outside_words(text: str, span: Span) -> bool:
-    """Whether the quote's paragraph(s) hold words outside the quote."""
-    first, last = paragraph_of(text, span.start), paragraph_of(text, max(span.end - 1, span.start))
+def outside_words(text: str, span: Span, paras: list[Span]) -> bool:
+    """Whether the quote's paragraph(s) hold words outside the quote (`paras`: paragraphs(text))."""
+    first, last = paragraph_of(paras, span.start), paragraph_of(paras, max(span.end - 1, span.start))
     outside = text[first.start:span.start] + text[span.end:last.end]
     return bool(re.search(r"[A-Za-z]{2,}", outside))
 
 
-def segment_after(text, span, spans, sentences) -> Span:
+def segment_after(text, span, spans, sentences, paras) -> Span:
     end = sentence_of(sentences, span.end).end
-    para = paragraph_of(text, span.end)
+    para = paragraph_of(paras, span.end)
     nxt = [s.start for s in spans if s.start > span.end]
     return Span(span.end, min([end, para.end, *nxt]))
 
 
-def segment_before(text, span, spans, sentences) -> Span:
+def segment_before(text, span, spans, sentences, paras) -> Span:
     start = sentence_of(sentences, max(span.start - 2, 0)).start
-    para = paragraph_of(text, span.start)
+    para = paragraph_of(paras, span.start)
     prev = [s.end for s in spans if s.end < span.start]
     return Span(max([start, para.start, *prev]), span.start)
 
@@ -180,8 +181,9 @@ def sentence_of(sentences: list[Span], offset: int) -> Span:
     return Span(offset, offset)
 
 
-def paragraph_of(text: str, offset: int) -> Span:
-    for para in paragraphs(text):
+def paragraph_of(paras: list[Span], offset: int) -> Span:
+    """The paragraph (of `paras`, as paragraphs(text) gives them) holding `offset`."""
+    for para in paras:
         if para.start <= offset <= para.end:
             return para
     return Span(offset, offset)

@@ -13,7 +13,6 @@ The parts: podium.quote_spans (paragraphs, sentences, quote marks, speech verbs)
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
@@ -23,8 +22,6 @@ from podium.quote_spans import (BARE_CLAUSE_CUES, CUE, INVERTED_CUES, PARTICIPLE
                                 quoted_spans, segment_after, segment_before, sentence_of, sentence_spans,
                                 word_count)
 from podium.speakers import Registry
-
-log = logging.getLogger(__name__)
 
 MIN_QUOTE_WORDS = 4
 
@@ -45,10 +42,15 @@ class Quote:
 
 def find_quotes(text: str, registry: Registry) -> list[Quote]:
     """Direct quotes and indirect statements of an article, in text order."""
-    every = quoted_spans(text)
+    paras = paragraphs(text)
+    every = quoted_spans(text, paras)
     spans = [s for s in every if not is_label(text, s)]
-    cast = Cast(text, every, registry)  # names inside quoted titles ("Black Water") are nobody
-    return _Reader(text, spans, sentence_spans(text, spans), cast).read()
+    sentences = sentence_spans(text, spans, paras)
+    # the cast reads sentences around every quoted span: names inside quoted titles ("Black Water")
+    # are nobody, and a full stop inside one ends no sentence
+    cast_sentences = sentences if len(spans) == len(every) else sentence_spans(text, every, paras)
+    cast = Cast(text, every, registry, cast_sentences)
+    return _Reader(text, spans, sentences, paras, cast).read()
 
 
 # -- reading an article in order -----------------------------------------------------------------
@@ -57,9 +59,8 @@ class _Reader:
     """Walks the sentences in order so that each statement's speaker is known to the next one
     ("she added" after "Williams said …")."""
 
-    def __init__(self, text: str, spans: list[Span], sentences: list[Span], cast: Cast):
-        self.text, self.spans, self.sentences, self.cast = text, spans, sentences, cast
-        self.paras = paragraphs(text)
+    def __init__(self, text: str, spans: list[Span], sentences: list[Span], paras: list[Span], cast: Cast):
+        self.text, self.spans, self.sentences, self.paras, self.cast = text, spans, sentences, paras, cast
         self.by_span: dict[Span, tuple[Attribution, str, str]] = {}
         self.last: tuple[tuple[Attribution, str, str], int] | None = None  # (attribution, paragraph)
         self.found: list[Quote] = []
@@ -79,7 +80,8 @@ class _Reader:
         return next((i for i, p in enumerate(self.paras) if p.start <= offset <= p.end), -1)
 
     def _direct(self, span: Span) -> None:
-        attribution = _attribute_span(self.text, span, self.spans, self.sentences, self.cast) or self._borrowed(span)
+        attribution = (_attribute_span(self.text, span, self.spans, self.sentences, self.paras, self.cast)
+                       or self._borrowed(span))
         if not attribution:
             return
         self.by_span[span] = attribution
@@ -95,12 +97,13 @@ class _Reader:
         para = self.paras[self._para_index(span.start)]
         same = [s for s in self.spans if para.start <= s.start < para.end and s != span]
         for other in sorted(same, key=lambda s: (s.start > span.start, -s.start if s.start < span.start else s.start)):
-            found = self.by_span.get(other) or _attribute_span(self.text, other, self.spans, self.sentences, self.cast)
+            found = self.by_span.get(other) or _attribute_span(self.text, other, self.spans, self.sentences,
+                                                               self.paras, self.cast)
             if found:
                 return found
         ends_sentence = re.search(r"[.!?…][’']?\s*$", self.text[span.start:span.end])
         if self.last and self.last[1] == self._para_index(span.start) - 1 and ends_sentence \
-                and not outside_words(self.text, span):
+                and not outside_words(self.text, span, self.paras):
             return self.last[0]
         return None
 
@@ -129,9 +132,10 @@ def _before_quote(text: str, piece: Span) -> Span | None:
     return Span(piece.start, piece.start + match.start()) if match else None
 
 
-def _attribute_span(text, span, spans, sentences, cast):
+def _attribute_span(text, span, spans, sentences, paras, cast):
     """A cue right after the quote (`," said X`) or before it in the same sentence (`X said: "`)."""
-    for segment in (segment_after(text, span, spans, sentences), segment_before(text, span, spans, sentences)):
+    for segment in (segment_after(text, span, spans, sentences, paras),
+                    segment_before(text, span, spans, sentences, paras)):
         for cue in CUE.finditer(text, segment.start, segment.end):
             speaker = speaker_at(text, segment, cue, cast)
             if speaker:

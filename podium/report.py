@@ -42,7 +42,6 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "WenQu
 
 @dataclass(frozen=True)
 class ReportFiles:
-    folder: Path
     png: Path
     html: Path
     data: ReportData
@@ -107,10 +106,10 @@ def draw_weekly(ax, weekly: list[tuple]) -> None:
     ax.set_ylim(0, max(bottom, default=0) * 1.08 + 1)
 
 
-def draw_ranking(ax, title: str, labels: list[str], values: list[int], color: str) -> None:
-    """Horizontal bars, largest on top, each labelled with its count."""
+def draw_ranking(ax, title: str, labels: list[str], values: list[int], color: str, covered: set[int]) -> None:
+    """Horizontal bars, largest on top, each labelled with its count; `covered` is what the fonts
+    can draw (covered_characters)."""
     labels, values = labels[::-1], values[::-1]
-    covered = covered_characters(font_families())
     shown = [chart_label(label, covered) for label in labels]
     # barh groups equal labels into one bar; positions keep every row apart.
     bars = ax.barh(range(len(values)), values, color=color, tick_label=shown)
@@ -127,11 +126,12 @@ def draw_figure(data: ReportData) -> Figure:
     # Figure (not pyplot) so nothing global is kept between reports in a long-running worker.
     figure = Figure(figsize=FIGURE_SIZE, dpi=DPI, layout="constrained")
     grid = figure.add_gridspec(2, 2, height_ratios=(1, 1.25))
+    covered = covered_characters(font_families())  # once per report: reading the fonts' charmaps is slow
     draw_weekly(figure.add_subplot(grid[0, :]), data.weekly)
     draw_ranking(figure.add_subplot(grid[1, 0]), f"Top {len(data.speakers)} speakers",
-                 [name for name, _ in data.speakers], [n for _, n in data.speakers], "tab:blue")
+                 [name for name, _ in data.speakers], [n for _, n in data.speakers], "tab:blue", covered)
     draw_ranking(figure.add_subplot(grid[1, 1]), f"Top {len(data.countries)} countries mentioned",
-                 [name for name, _, _ in data.countries], [n for _, _, n in data.countries], "tab:orange")
+                 [name for name, _, _ in data.countries], [n for _, _, n in data.countries], "tab:orange", covered)
     figure.suptitle(f"podium archive: {data.totals.get('statements', 0)} statements, "
                     f"{_period_text(data.period)}", fontsize="x-large")
     return figure
@@ -189,7 +189,12 @@ def write_report(archive: Path, output: Path, since: dt.date | None = None,
     page = output / HTML_NAME
     page.write_text(html_page(data, PNG_NAME, dt.datetime.now(dt.timezone.utc)), encoding="utf-8")
     log.info("report of %s statements written to %s", data.totals.get("statements"), page)
-    return ReportFiles(output, png, page, data)
+    return ReportFiles(png, page, data)
+
+
+def default_report_dir(data_dir: Path) -> Path:
+    """`podium report`'s folder when none is given: data/reports/<UTC timestamp>."""
+    return data_dir / "reports" / dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
 # For the flows: one report per run, in data/reports/<run_id>/, and Markdown for the run's artifact.
@@ -202,12 +207,11 @@ def report_for_run(archive: Path, data_dir: Path, summary: dict) -> ReportFiles:
     return write_report(archive, report_dir(data_dir, summary))
 
 
-def report_markdown(files: ReportFiles, inline: bool = True) -> str:
+def report_markdown(files: ReportFiles) -> str:
     """A Markdown section for a run's artifact: the chart (inline, as a data URI, because the
     Prefect UI cannot load local files) and where the full page is."""
-    lines = ["## Archive report", ""]
-    if inline:
-        encoded = base64.b64encode(files.png.read_bytes()).decode("ascii")
-        lines += [f"![statements per source per week, top speakers, countries](data:image/png;base64,{encoded})", ""]
+    encoded = base64.b64encode(files.png.read_bytes()).decode("ascii")
+    lines = ["## Archive report", "",
+             f"![statements per source per week, top speakers, countries](data:image/png;base64,{encoded})", ""]
     lines += [f"Full report: [{files.html}]({files.html.resolve().as_uri()}) (chart: `{files.png}`)"]
     return "\n".join(lines)

@@ -77,13 +77,42 @@ class Settings:
         raise ConfigError(f"unknown source {key!r}; configured sources: {known}")
 
     def source_for_url(self, url: str, among: list[str] | None = None) -> Source:
-        """The configured source (among `among`, or all) whose allowed domains hold this URL."""
-        host = (urlsplit(url).hostname or "").lower()
+        """The configured source (among `among`, or all) whose allowed domains hold this URL. When
+        several sources share the host (fmprc_en and fmprc_zh), the one whose start/feed/API URL
+        shares the longest leading path with the URL's path; a tie there is a ConfigError."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
         candidates = [self.source(k) for k in among] if among else list(self.sources)
-        for source in candidates:
-            if any(host == d or host.endswith("." + d) for d in source.allowed_domains):
-                return source
-        raise ConfigError(f"{url} belongs to no configured source ({host} is in no source's allowed_domains)")
+        matching = [s for s in candidates if any(host == d or host.endswith("." + d) for d in s.allowed_domains)]
+        if not matching:
+            raise ConfigError(f"{url} belongs to no configured source ({host} is in no source's allowed_domains)")
+        if len(matching) == 1:
+            return matching[0]
+        shared = {s.key: _shared_path(parts.path, s) for s in matching}
+        best = [s for s in matching if shared[s.key] == max(shared.values())]
+        if len(best) > 1:
+            keys = ", ".join(s.key for s in best)
+            raise ConfigError(f"{url} could belong to several sources ({keys}): {host} is in all their "
+                              "allowed_domains and its path is no closer to one source's URLs than another's")
+        return best[0]
+
+
+def _path_segments(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
+
+
+def _shared_path(path: str, source: Source) -> int:
+    """How many leading path segments `path` shares with the closest of the source's URLs."""
+    segments = _path_segments(path)
+    best = 0
+    for url in (*source.start_urls, *source.feed_urls, *source.api_urls):
+        shared = 0
+        for mine, theirs in zip(segments, _path_segments(urlsplit(url).path)):
+            if mine != theirs:
+                break
+            shared += 1
+        best = max(best, shared)
+    return best
 
 
 def _resolve(path: str) -> Path:

@@ -50,16 +50,41 @@ def normalise_name(name: str) -> str:
 
 
 class Registry:
+    """The speakers, with the lookups built once: by alias, by id, by surname and by name word."""
+
     def __init__(self, speakers: tuple[Speaker, ...]):
         self.speakers = speakers
         self._by_alias: dict[str, Speaker] = {}
-        for speaker in speakers:
-            for alias in (speaker.name, *speaker.aliases):
-                self._by_alias[normalise_name(alias)] = speaker
+        self._by_id: dict[str, Speaker] = {}
+        self._by_surname: dict[str, list[Speaker]] = {}
+        self._by_name_word: dict[str, list[Speaker]] = {}
+        # (speaker, its name and aliases normalised), in registry order: for fuzzy matching
+        self.normalised_names: tuple[tuple[Speaker, tuple[str, ...]], ...] = tuple(
+            (speaker, tuple(normalise_name(a) for a in (speaker.name, *speaker.aliases))) for speaker in speakers)
+        for speaker, names in self.normalised_names:
+            for alias in names:
+                self._by_alias[alias] = speaker
+            self._by_id.setdefault(speaker.speaker_id, speaker)
+            for surname in speaker.name.split()[-1:]:
+                self._by_surname.setdefault(surname.upper(), []).append(speaker)
+            for word in dict.fromkeys(names[0].split()):
+                self._by_name_word.setdefault(word, []).append(speaker)
 
     def resolve(self, name: str) -> Speaker | None:
         """The registered speaker this exact name (or alias) refers to, if any."""
         return self._by_alias.get(normalise_name(name))
+
+    def by_id(self, speaker_id: str | None) -> Speaker | None:
+        """The speaker with this id (the first one, should the registry repeat an id)."""
+        return self._by_id.get(speaker_id) if speaker_id else None
+
+    def by_surname(self, surname: str) -> list[Speaker]:
+        """The speakers whose name ends with this word (compared in upper case), in registry order."""
+        return list(self._by_surname.get(surname.upper(), ()))
+
+    def by_name_word(self, word: str) -> list[Speaker]:
+        """The speakers whose normalised name (not aliases) holds this normalised word, in registry order."""
+        return list(self._by_name_word.get(word, ()))
 
     def __iter__(self):
         return iter(self.speakers)

@@ -16,23 +16,19 @@ spider stages the item's XML under the item's link): the feed carries the full b
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
-import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import feedparser
 from lxml import etree
-from lxml import html as lxml_html
 
 from podium.extract import Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for, text_hash
-from podium.html import clean_text, element_text
+from podium.html import block_texts, clean_text
 from podium.settings import Source
 from podium.speakers import Registry, Speaker
-
-log = logging.getLogger(__name__)
+from podium.transcript import PARAGRAPH_SEPARATOR
 
 FEED_ITEMS = "//item"  # the spider splits the feed into items with this XPath
 # Keep CDATA sections as published; never fetch external entities.
@@ -52,7 +48,6 @@ LABEL_TITLES = {"MR", "MRS", "MS", "DR", "SECRETARY", "DEPUTY", "UNDER", "ASSIST
                 "SPECIAL", "ENVOY", "REPRESENTATIVE", "PRESIDENT", "PRIME", "MINISTER", "FOREIGN", "PREMIER",
                 "SENIOR", "STATE", "DEPARTMENT", "OFFICIAL", "ADMINISTRATOR", "GENERAL", "VICE"}
 MIN_TURNS = 2  # a body with fewer labelled paragraphs is a statement that happens to hold a colon
-PARAGRAPH_SEPARATOR = "\n\n"
 NEWSROOM_TZ = ZoneInfo("America/New_York")  # the Department dates its releases in Washington time
 DATE_BASIS = "rss_pubdate"
 EXTRACTOR_VERSION = "state-rss-item-1"
@@ -81,16 +76,8 @@ class Turn:
         return PARAGRAPH_SEPARATOR.join(self.texts)
 
 
-def item_date(published_parsed: time.struct_time | None) -> dt.date | None:
-    """The day an item was published in Washington (feed times are UTC)."""
-    if not published_parsed:
-        return None
-    moment = dt.datetime(*published_parsed[:6], tzinfo=dt.timezone.utc)
-    return moment.astimezone(NEWSROOM_TZ).date()
-
-
 def pubdate_of(text: str) -> dt.date | None:
-    """The Washington date of an RFC 822 `<pubDate>` (used by the spider for since/until)."""
+    """The Washington date of an RFC 822 `<pubDate>` (an item's date; the spider's since/until)."""
     try:
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError):
@@ -108,15 +95,8 @@ def read_item(body: bytes) -> FeedItem:
     entry = feed.entries[0]
     html = (entry.get("content") or [{}])[0].get("value") or entry.get("summary") or ""
     return FeedItem(title=clean_text(entry.get("title", "")), link=entry.get("link", ""),
-                    creator=entry.get("author", "").strip(), published=item_date(entry.get("published_parsed")),
-                    paragraphs=tuple(_paragraphs(html)))
-
-
-def _paragraphs(html: str) -> list[str]:
-    if not html.strip():
-        return []
-    tree = lxml_html.fragment_fromstring(html, create_parent="div")
-    return [text for text in (element_text(e) for e in tree.xpath(BODY_BLOCKS)) if text]
+                    creator=entry.get("author", "").strip(), published=pubdate_of(entry.get("published", "")),
+                    paragraphs=tuple(block_texts(html, BODY_BLOCKS)))
 
 
 @dataclass(frozen=True)
@@ -219,19 +199,19 @@ def department() -> Attribution:
     return Attribution(DEPARTMENT_SPEAKER, None, None, DEPARTMENT_INSTITUTION, "US")
 
 
-def _surname_index(item: FeedItem, registry: Registry) -> dict[str, tuple[str, str | None]]:
-    """Upper-case surname → (name, role) for everyone the byline names, then the U.S. registry."""
-    index: dict[str, tuple[str, str | None]] = {}
-    for speaker in registry:
-        if speaker.country == "US":
-            index.setdefault(speaker.name.split()[-1].upper(), (speaker.name, None))
-    for name, role in byline_people(item.creator):
-        index[name.split()[-1].upper()] = (name, role)
-    return index
+def byline_surnames(item: FeedItem) -> dict[str, tuple[str, str]]:
+    """Upper-case surname → (name, role) for everyone the byline names."""
+    return {name.split()[-1].upper(): (name, role) for name, role in byline_people(item.creator)}
 
 
 def turn_speaker(label: str, surnames: dict, day: dt.date | None, registry: Registry) -> Attribution:
-    name, role = surnames.get(label_surname(label), (None, None))
+    """Who a turn label names: someone of the byline (`surnames`, byline_surnames), else the first
+    U.S. speaker of the registry with that surname."""
+    surname = label_surname(label)
+    name, role = surnames.get(surname, (None, None))
+    if name is None:
+        registered = next((s for s in registry.by_surname(surname) if s.country == "US"), None)
+        name = registered.name if registered else None
     if name is None:  # a moderator or an official not in the byline: keep the label as said
         return Attribution(label, None, None, "", "")
     return attribute(name, role, day, registry)
@@ -261,7 +241,7 @@ def extract_item(page: StoredPage, source: Source, registry: Registry) -> Extrac
 
 
 def _turn_statements(document: Document, item: FeedItem, registry: Registry) -> list[Statement]:
-    surnames = _surname_index(item, registry)
+    surnames = byline_surnames(item)
     statements = []
     for turn in split_turns(item.paragraphs):
         who = turn_speaker(turn.label, surnames, document.published_at, registry)

@@ -9,19 +9,17 @@ A compact, fixed subset of the recorded China MFA 发言人表态 pages:
 Files are copied byte for byte (detail pages stay gzipped as in the corpus) with their index rows.
 """
 import csv
-import re
 import shutil
 import sys
 from pathlib import Path
+
+from podium.dates import full_title_date
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "fmprc" / "zh"
 EN_INDEX = HERE / "fmprc_en" / "index.csv"
 TARGET = HERE / "fmprc_zh"
 LISTING_PAGES = 31  # default.shtml … default_30.shtml
-EN_TITLE_DATE = re.compile(r"on (\w+) ?(\d+), (\d{4})")
-MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 # Named-era switch (问/答 until 2020-03-23, `<outlet>记者：` / `<name>：` from 2020-03-25).
 SWITCH = {"t1758730", "t1759895", "t1761007", "t1761580", "t1763648", "t1765268"}
@@ -43,10 +41,9 @@ UNUSUAL_TURNS = {"t1681160", "t1723659", "t1749650"}
 def en_dates() -> set[str]:
     dates = set()
     for row in csv.DictReader(open(EN_INDEX, encoding="utf-8")):
-        match = EN_TITLE_DATE.search(row["list_anchor_text"] or row["title"])
-        if row["file"].startswith("detail/") and match:
-            month, day, year = MONTHS[match[1][:3].lower()], int(match[2]), int(match[3])
-            dates.add(f"{year:04d}-{month:02d}-{day:02d}")
+        day = full_title_date(row["list_anchor_text"] or row["title"])
+        if row["file"].startswith("detail/") and day:
+            dates.add(day.isoformat())
     return dates
 
 

@@ -15,13 +15,13 @@ import shutil
 import sys
 from pathlib import Path
 
-import yaml
 from w3lib.url import add_or_replace_parameter
+
+from podium.settings import settings
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "gov_uk" / "content_api"
 DEST = HERE / "uk_fcdo"
-SOURCES = HERE.parent / "config" / "sources.yaml"
 PAGE_SIZE = 10
 # base_path held by two corpus files → the file kept
 PREFERRED = {
@@ -34,11 +34,6 @@ UPSTREAM = "alphagov/publishing-api"
 UPSTREAM_COMMIT = "64d2c150d7272c08c7cc6d3520b45bd21c6011f2"
 COLUMNS = ["file", "url", "http_status", "content_type", "recorded", "live_url", "document_type",
            "public_timestamp", "title", "source_repo", "source_commit", "original_path"]
-
-
-def search_url() -> str:
-    rows = yaml.safe_load(SOURCES.read_text(encoding="utf-8"))["sources"]
-    return next(r for r in rows if r["key"] == "uk_fcdo")["api_urls"][0]
 
 
 def chosen_rows() -> list[dict]:
@@ -57,6 +52,7 @@ def search_result(row: dict) -> dict:
 def write_search_pages(rows: list[dict]) -> list[dict]:
     (DEST / "search").mkdir(parents=True, exist_ok=True)
     results = [search_result(r) for r in rows]
+    search_url = settings().source("uk_fcdo").api_urls[0]
     index_rows = []
     for number, start in enumerate(range(0, len(results), PAGE_SIZE)):
         page = {"results": results[start:start + PAGE_SIZE], "total": len(results), "start": start,
@@ -64,7 +60,7 @@ def write_search_pages(rows: list[dict]) -> list[dict]:
                 "reranked": False}
         name = f"search/page-{number}.json"
         (DEST / name).write_text(json.dumps(page, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        index_rows.append({"file": name, "url": add_or_replace_parameter(search_url(), "start", str(start)),
+        index_rows.append({"file": name, "url": add_or_replace_parameter(search_url, "start", str(start)),
                            "http_status": 200, "content_type": "application/json; charset=utf-8",
                            "recorded": "synthetic (written by podium's build_gov_uk.py)"})
     return index_rows

@@ -25,6 +25,7 @@ from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, Igno
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from w3lib.url import canonicalize_url
 
+from podium import fmprc
 from podium.replay import INDEX_PATH
 from podium.settings import settings as podium_settings
 from spiders.items import error_record, page_record
@@ -135,19 +136,39 @@ class PodiumSpider(scrapy.Spider):
             return True
         return self.until is not None or "archived" not in reasons
 
-    def count(self, name: str) -> int:
+    def count(self, name: str) -> None:
         self.crawler.stats.inc_value(f"podium/{name}")
-        return self.crawler.stats.get_value(f"podium/{name}")
+
+    def page_cap_reached(self, pending: int = 0) -> bool:
+        """Whether this run's detail requests, with `pending` more about to be made, reach max_pages."""
+        return self.crawler.stats.get_value("podium/requests/detail", 0) + pending >= self.max_pages
 
     def listing_request(self, url: str, **meta) -> scrapy.Request:
         self.count("requests/listing")
         return scrapy.Request(url, callback=self.parse_listing, errback=self.failed, meta=meta)
 
+    def follow_listing(self, url: str, **meta) -> scrapy.Request | None:
+        """A request for another listing page, unless a replayed recording lacks it."""
+        if not self.is_recorded(url):
+            self.count("skipped/listing_not_recorded")
+            return None
+        return self.listing_request(url, **meta)
+
+    def next_fmprc_page(self, response, pages_on: bool, pending: int) -> str | None:
+        """The URL of the next page of a China MFA listing (default.shtml, default_1.shtml, …) if
+        it is to be read: there is one, `pages_on` (the spider's own paging rule) says so, and the
+        page cap leaves room beyond the `pending` detail requests of this page."""
+        index = response.meta["index"]
+        count = fmprc.listing_page_count(response.text) or 1
+        if index + 1 >= count or not pages_on or self.page_cap_reached(pending):
+            return None
+        return fmprc.listing_page_url(response.meta["first_page"], index + 1)
+
     def detail_request(self, url: str, listing: dict | None) -> scrapy.Request | None:
         if not self.is_recorded(url):
             self.count("skipped/not_recorded")
             return None
-        if self.crawler.stats.get_value("podium/requests/detail", 0) >= self.max_pages:
+        if self.page_cap_reached():
             self.count("skipped/page_cap")
             return None
         self.count("requests/detail")

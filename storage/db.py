@@ -88,7 +88,6 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         raise ArchiveError(_lock_message(path, error)) from error
-    load_fts(con)
     if not read_only:
         migrate(con)
     return con

@@ -70,9 +70,9 @@ class ExportResult:
     files: int
 
 
-def default_output(data_dir: Path, fmt: ExportFormat, now: dt.datetime | None = None) -> Path:
+def default_output(data_dir: Path, fmt: ExportFormat) -> Path:
     """data/export/<UTC timestamp>.<ext>; for Parquet a folder of that name (it holds partitions)."""
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     name = stamp if fmt is ExportFormat.parquet else f"{stamp}.{fmt.value}"
     return data_dir / "export" / name
 
@@ -122,17 +122,24 @@ def export_query(con: duckdb.DuckDBPyConnection, where: str | None) -> str:
     return check_condition(con, where)
 
 
-def _copy(con: duckdb.DuckDBPyConnection, query: str, output: Path, fmt: ExportFormat) -> None:
+def _copy(con: duckdb.DuckDBPyConnection, query: str, output: Path, fmt: ExportFormat, where: str | None) -> int:
+    """Write the rows; returns how many (COPY's own count: the query runs once)."""
     target = str(output).replace("'", "''")
     try:
-        con.execute(f"COPY ({query} ORDER BY source_id, date, statement_id) TO '{target}' ({COPY_OPTIONS[fmt]})")
-    except duckdb.Error as error:
+        return con.execute(
+            f"COPY ({query} ORDER BY source_id, date, statement_id) TO '{target}' ({COPY_OPTIONS[fmt]})"
+        ).fetchone()[0]
+    except duckdb.IOException as error:
         raise ArchiveError(f"export failed: {error}") from error
+    except duckdb.Error as error:  # e.g. a cast in the condition that fails on some row
+        raise ArchiveError(f"{'SQL error in --where' if where else 'export failed'}: {error}") from error
 
 
-def _count(con: duckdb.DuckDBPyConnection, query: str) -> int:
+def _bind(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Bind the query without reading any row (LIMIT 0), so a condition naming an unknown column
+    or misusing a type fails before any file is made."""
     try:
-        return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+        con.execute(f"SELECT * FROM ({query}) LIMIT 0").fetchall()
     except duckdb.Error as error:
         raise ArchiveError(f"SQL error in --where: {error}") from error
 
@@ -152,9 +159,9 @@ def export(archive: Path, fmt: ExportFormat, output: Path, where: str | None = N
     # The published copy when there is one: a run writing the archive meanwhile never blocks this.
     with open_archive(reader_path(archive), read_only=True) as con:
         query = export_query(con, where)
-        rows = _count(con, query)  # first, so a bad condition fails before any file is made
+        _bind(con, query)  # first, so a bad condition fails before any file is made
         _prepare_output(archive, output, fmt)
-        _copy(con, query, output, fmt)
+        rows = _copy(con, query, output, fmt, where)
     files = len(list(output.rglob("*.parquet"))) if fmt is ExportFormat.parquet else 1
     log.info("exported %d statements to %s (%s, %d files)", rows, output, fmt.value, files)
     return ExportResult(output, fmt, rows, files)

@@ -30,17 +30,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
-import pyarrow as pa
 import tantivy
 
 from podium.crash import crash_point
-from storage.db import ArchiveError, open_archive, transaction, writer_lock
+from podium.speakers import normalise_name
+from storage.db import ArchiveError, id_table, open_archive, reader_path, transaction, writer_lock
 
 log = logging.getLogger(__name__)
 
 INDEX_SUFFIX = ".search"
 STATE_FILE = "podium-state.json"
-LAYOUT = 1  # bump when fields or analysis change: an index of another layout is rebuilt
+LAYOUT = 2  # bump when fields or analysis change: an index of another layout is rebuilt
 ENGLISH = "podium_en"
 WRITER_HEAP = 256_000_000
 BATCH = 20_000
@@ -59,10 +59,8 @@ ROWS_SQL = f"SELECT {', '.join(ROW_COLUMNS)} FROM v_statements"
 FINGERPRINTS_SQL = (
     f"SELECT doc_id, bit_xor(hash({', '.join(ROW_COLUMNS)}))::VARCHAR, count(*) FROM v_statements GROUP BY doc_id"
 )
-SPEAKER_IDS_SQL = (
-    "SELECT speaker_id FROM speaker_aliases WHERE alias = lower($name)"
-    " UNION SELECT speaker_id FROM speakers WHERE lower(name) = lower($name) OR speaker_id = lower($name)"
-)
+# Aliases are stored normalised (storage.registry), the registry name among them.
+SPEAKER_IDS_SQL = "SELECT speaker_id FROM speaker_aliases WHERE alias = ? OR speaker_id = lower(?)"
 
 
 class SearchError(ArchiveError):
@@ -143,7 +141,7 @@ def open_index(path: Path, create: bool = False) -> tantivy.Index:
     if create:
         path.mkdir(parents=True, exist_ok=True)
         index = tantivy.Index(schema(), path=str(path))
-    elif not tantivy.Index.exists(str(path)):
+    elif not path.is_dir() or not tantivy.Index.exists(str(path)):  # exists() raises on a missing folder
         raise SearchError(f"no search index at {path}; build it with `podium reindex`")
     else:
         index = tantivy.Index.open(str(path))
@@ -182,7 +180,7 @@ def to_document(row: tuple) -> tantivy.Document:
             doc.add_text(name, value)
     if values["question"]:
         doc.add_text("cjk_question", " ".join(cjk_bigrams(values["question"])))
-    for key in {(values["speaker"] or "").lower(), values["speaker_id"] or ""} - {""}:
+    for key in {normalise_name(values["speaker"] or ""), values["speaker_id"] or ""} - {""}:
         doc.add_text("speaker_key", key)
     if values["date"]:
         day = values["date"]
@@ -193,17 +191,18 @@ def to_document(row: tuple) -> tantivy.Document:
 def add_statements(writer: tantivy.IndexWriter, con: duckdb.DuckDBPyConnection,
                    doc_ids: list[str] | None) -> int:
     """Add the statements of these documents (of all when None) to the index; returns how many."""
-    sql = ROWS_SQL
-    if doc_ids is not None:
-        con.register("_podium_search_docs", pa.table({"doc_id": doc_ids}))
-        sql += " WHERE doc_id IN (SELECT doc_id FROM _podium_search_docs)"
-    cursor, added = con.execute(sql), 0
+    if doc_ids is None:
+        return add_rows(writer, con.execute(ROWS_SQL))
+    with id_table(con, doc_ids, "_podium_search_docs") as table:
+        return add_rows(writer, con.execute(f"{ROWS_SQL} WHERE doc_id IN (SELECT id FROM {table})"))
+
+
+def add_rows(writer: tantivy.IndexWriter, cursor: duckdb.DuckDBPyConnection) -> int:
+    added = 0
     while rows := cursor.fetchmany(BATCH):
         for row in rows:
             writer.add_document(to_document(row))
         added += len(rows)
-    if doc_ids is not None:
-        con.unregister("_podium_search_docs")
     return added
 
 
@@ -299,9 +298,10 @@ def archive_disagreements(archive: Path) -> tuple[set[str], set[str]]:
 # -- reading: queries, filters, snippets --------------------------------------------------------
 
 def speaker_keys(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    """What a speaker filter matches: the name as given, and the ids of registry speakers it names."""
-    ids = [row[0] for row in con.execute(SPEAKER_IDS_SQL, {"name": name}).fetchall()]
-    return sorted({name.lower(), *ids})
+    """What a speaker filter matches: the name as given (normalised as the index keys are), and the
+    ids of registry speakers it names (by a registered name or alias, or by id)."""
+    ids = [row[0] for row in con.execute(SPEAKER_IDS_SQL, [normalise_name(name), name]).fetchall()]
+    return sorted({normalise_name(name), *ids} - {""})
 
 
 def cjk_query(sch: tantivy.Schema, run: str, field: str) -> tantivy.Query:
@@ -434,43 +434,23 @@ def cached_index(path: Path, version: int) -> SearchIndex:
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20,
-           filters: Filters = Filters()) -> list[Hit]:
-    """The best BM25 matches of `query` in the archive's statements, best first."""
-    path = index_dir(archive_file(con))
-    meta = path / "meta.json"
-    if not meta.exists():
-        raise SearchError(f"no search index at {path}; build it with `podium reindex`")
-    index = cached_index(path, meta.stat().st_mtime_ns)  # a commit rewrites meta.json
+           filters: Filters = Filters(), index_path: Path | None = None) -> list[Hit]:
+    """The best BM25 matches of `query` in the archive's statements, best first. The index is the
+    one beside the connection's file unless `index_path` says where (a connection to the archive's
+    published copy searches the index of the archive itself)."""
+    path = index_path or index_dir(archive_file(con))
+    try:
+        version = (path / "meta.json").stat().st_mtime_ns  # a commit rewrites meta.json
+    except OSError:
+        version = None  # no index: opening it raises the SearchError that says what to do
+    index = cached_index(path, version)
     speakers = speaker_keys(con, filters.speaker) if filters.speaker else []
     return index.search(query, filters, limit, speakers)
 
 
 def search_archive(archive: Path, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
-    """`podium search`: open the archive read-only and search it."""
-    with open_archive(archive, read_only=True) as con:
-        return search(con, query, limit, filters)
+    """`podium search`: open the archive's published copy read-only (so a run that is writing the
+    archive never blocks it) and search the archive's index."""
+    with open_archive(reader_path(archive), read_only=True) as con:
+        return search(con, query, limit, filters, index_path=index_dir(archive))
 
-
-# -- DuckDB's own fts, measured beside the index in bench/search.py -----------------------------
-
-def build_duckdb_fts(con: duckdb.DuckDBPyConnection) -> None:
-    with transaction(con):
-        con.execute("PRAGMA create_fts_index('statements', 'statement_id', 'text', 'question',"
-                    " stemmer = 'english', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
-
-
-def duckdb_fts_search(con: duckdb.DuckDBPyConnection, query: str, filters: Filters = Filters(),
-                      limit: int = 20) -> list[tuple[str, float]]:
-    conditions, params = ["score IS NOT NULL"], {"query": query, "limit": limit}
-    for column, name, value in (("lower(v.speaker)", "speaker", (filters.speaker or "").lower()),
-                                ("v.country", "country", (filters.country or "").upper()),
-                                ("v.source_id", "source", filters.source), ("v.language", "language", filters.language),
-                                ("v.date >=", "since", filters.since), ("v.date <=", "until", filters.until)):
-        if value:
-            conditions.append(f"{column} {'' if column.endswith('=') else '='} ${name}")
-            params[name] = value
-    return con.execute(
-        "SELECT v.statement_id, s.score FROM (SELECT statement_id,"
-        " fts_main_statements.match_bm25(statement_id, $query) AS score FROM statements) s"
-        f" JOIN v_statements v USING (statement_id) WHERE {' AND '.join(conditions)}"
-        " ORDER BY s.score DESC LIMIT $limit", params).fetchall()

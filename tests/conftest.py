@@ -32,6 +32,24 @@ def snapshot_rows(source: str) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+def write_index(root: Path, source: str, rows: list[dict]) -> None:
+    """Write `rows` as the index.csv of the snapshot of `source` under `root`."""
+    with open(root / source / "index.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def copy_snapshot_to(root: Path, source: str, keep_details: set[str] | None = None) -> Path:
+    """Copy one source's snapshot under `root`; with `keep_details` (file stems), its index lists
+    only the listings and those pages. Returns `root`."""
+    shutil.copytree(SNAPSHOTS / source, root / source)
+    if keep_details is not None:
+        write_index(root, source, [r for r in snapshot_rows(source)
+                                   if r["file"].startswith("list/") or Path(r["file"]).stem in keep_details])
+    return root
+
+
 def page_record(stem: str, body: bytes | None = None) -> dict:
     """A staged page record of a bundled fmprc_en detail page, as a spider would write it."""
     row = next(r for r in snapshot_rows("fmprc_en") if r["file"] == f"detail/{stem}.shtml")
@@ -71,15 +89,6 @@ def copy_snapshot(tmp_path):
     """A private copy of one source's snapshot that a test may change: copy_snapshot(key, keep=…)."""
 
     def make(source: str, keep_details: set[str] | None = None) -> Path:
-        root = tmp_path / "snapshot"
-        shutil.copytree(SNAPSHOTS / source, root / source)
-        if keep_details is not None:
-            rows = [r for r in snapshot_rows(source)
-                    if r["file"].startswith("list/") or Path(r["file"]).stem in keep_details]
-            with open(root / source / "index.csv", "w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
-        return root
+        return copy_snapshot_to(tmp_path / "snapshot", source, keep_details)
 
     return make

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -56,7 +56,7 @@ def error(status: int, **headers) -> Answer:
 
 
 def slow(answer: Answer, seconds: float) -> Answer:
-    return Answer(answer.status, answer.body, answer.content_type, answer.headers, seconds)
+    return replace(answer, delay=seconds)
 
 
 def truncated(body: bytes) -> Answer:
@@ -87,10 +87,6 @@ class FaultSite:
     def add(self, url: str, final: Answer, *first: Answer) -> None:
         path = _path(url)
         self.urls[path], self.final[path], self.scripts[path] = url, final, list(first)
-
-    def script(self, url: str, *first: Answer) -> None:
-        """Replace what `url` answers before its final answer (nothing: it is healthy now)."""
-        self.scripts[_path(url)] = list(first)
 
     def answer(self, path: str) -> Answer | None:
         with self._lock:

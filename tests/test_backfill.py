@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
+import pytest
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -96,8 +98,6 @@ def test_a_backfill_runs_in_chunks_and_resumes(prefect_harness, tmp_path):
 
 
 def test_ad_hoc_urls_outside_the_configured_sites_are_refused():
-    import pytest
-
     from flows.adhoc import group_urls
     from podium.settings import ConfigError
 
@@ -110,3 +110,43 @@ def test_ad_hoc_urls_outside_the_configured_sites_are_refused():
             group_urls([url], [])
     with pytest.raises(ConfigError, match="belongs to no configured source"):  # allowed past the address check
         group_urls(["http://127.0.0.1:9/x"], [], allow_private=True)
+
+
+def uk_fcdo_search_page(**args) -> list:
+    """What the uk_fcdo spider makes of the first recorded search page when every item listed
+    there is archived already."""
+    from scrapy.http import Request, TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from podium import gov_uk
+    from spiders.sources.uk_fcdo import UkFcdoSpider
+
+    row = next(r for r in snapshot_rows("uk_fcdo") if r["file"] == "search/page-0.json")
+    body = (SNAPSHOTS / "uk_fcdo" / row["file"]).read_bytes()
+    response = TextResponse(row["url"], body=body, encoding="utf-8",
+                            request=Request(row["url"], meta={"first_page": row["url"], "start": 0}))
+    listed = [response.urljoin(gov_uk.content_api_path(r["link"])) for r in json.loads(body)["results"]]
+    spider = UkFcdoSpider.from_crawler(get_crawler(UkFcdoSpider), archived=",".join(listed), **args)
+    return list(spider.parse_listing(response))
+
+
+def test_a_backfill_pages_on_past_a_listing_page_of_archived_items():
+    from scrapy import Request
+
+    nightly = uk_fcdo_search_page()
+    assert [type(r) for r in nightly] == [dict]  # the staged listing only: the archive's frontier
+    backfill = uk_fcdo_search_page(until="2030-01-01")
+    requests = [r for r in backfill if isinstance(r, Request)]
+    assert len(backfill) == 2 and len(requests) == 1
+    assert "start=10" in requests[0].url and requests[0].callback.__name__ == "parse_listing"
+
+
+def test_a_url_of_a_shared_host_belongs_to_the_source_with_the_closest_path():
+    from podium.settings import ConfigError, settings
+
+    for key in ("fmprc_zh", "fmprc_en"):
+        detail = next(r["url"] for r in snapshot_rows(key) if r["file"].startswith("detail/"))
+        assert settings().source_for_url(detail).key == key
+        assert settings().source_for_url(detail, ["fmprc_en", "fmprc_zh"]).key == key
+    with pytest.raises(ConfigError, match="several sources"):
+        settings().source_for_url("https://www.fmprc.gov.cn/elsewhere/t1.shtml")

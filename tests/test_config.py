@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from scrapy.spiderloader import SpiderLoader
@@ -13,7 +12,6 @@ from podium.extract import extractor_for
 from podium.settings import ConfigError, load_sources, settings
 from podium.speakers import registry
 
-ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
 
 

@@ -3,11 +3,9 @@ named crash point (podium/crash.py). Afterwards the archive must open, hold no p
 and a rerun must end with exactly the statements of an uninterrupted run."""
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SNAPSHOTS, snapshot_rows
+from conftest import copy_snapshot_to, snapshot_rows
 from storage.db import open_archive, published_path
 from storage.search import index_disagreements
 
@@ -39,16 +37,8 @@ RUN_RECORDED_FINISHED = {"publish-before", "publish-copied"}  # killed after fin
 @pytest.fixture(scope="module")
 def crash_snapshot(tmp_path_factory) -> Path:
     """The fmprc_en snapshot with its listings and its first DETAILS detail pages."""
-    root = tmp_path_factory.mktemp("crash-snapshot")
-    shutil.copytree(SNAPSHOTS / "fmprc_en", root / "fmprc_en")
-    rows = snapshot_rows("fmprc_en")
-    details = sorted(r["file"] for r in rows if r["file"].startswith("detail/"))[:DETAILS]
-    kept = [r for r in rows if r["file"].startswith("list/") or r["file"] in details]
-    with open(root / "fmprc_en" / "index.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(kept)
-    return root
+    details = sorted(r["file"] for r in snapshot_rows("fmprc_en") if r["file"].startswith("detail/"))[:DETAILS]
+    return copy_snapshot_to(tmp_path_factory.mktemp("crash-snapshot"), "fmprc_en", {Path(f).stem for f in details})
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from podium.cli import app
-from storage.db import ArchiveError, open_archive
+from podium.cli import ExportFileFormat
+from storage.db import ArchiveError, open_archive, published_path
 from storage.export import ExportFormat, UnsafeCondition, default_output, export
 
 CONDITION = "year = 2019 AND kind = 'answer'"
@@ -20,6 +21,11 @@ SAME_ON_THE_VIEW = "year(date) = 2019 AND kind = 'answer'"
 
 def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def digests(archive) -> tuple[str, str]:
+    """The archive's and its published copy's (what an export reads)."""
+    return digest(archive), digest(published_path(archive))
 
 
 def view_count(archive, condition: str = "true") -> int:
@@ -79,11 +85,11 @@ def test_parquet_with_a_condition_keeps_only_its_partitions(nightly_archive, tmp
 ])
 def test_a_where_that_is_not_a_condition_is_refused(nightly_archive, tmp_path, where):
     archive, _ = nightly_archive
-    before = digest(archive)
+    before = digests(archive)
     with pytest.raises(UnsafeCondition, match="refused --where"):
         export(archive, ExportFormat.csv, tmp_path / "out.csv", where=where)
     assert not (tmp_path / "out.csv").exists()
-    assert digest(archive) == before
+    assert digests(archive) == before
 
 
 def test_a_trailing_comment_cannot_swallow_the_query(nightly_archive, tmp_path):
@@ -96,14 +102,15 @@ def test_an_unknown_column_is_a_clean_error(nightly_archive, tmp_path):
     archive, _ = nightly_archive
     with pytest.raises(ArchiveError, match="SQL error in --where"):
         export(archive, ExportFormat.csv, tmp_path / "x.csv", where="no_such_column = 1")
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_exports_leave_the_archive_unchanged(nightly_archive, tmp_path):
     archive, _ = nightly_archive
-    before = digest(archive)
+    before = digests(archive)
     for fmt in ExportFormat:
         export(archive, fmt, tmp_path / f"out-{fmt.value}", where=CONDITION)
-    assert digest(archive) == before
+    assert digests(archive) == before
 
 
 def test_the_archive_itself_is_never_an_output(nightly_archive):
@@ -126,6 +133,15 @@ def test_the_command_says_how_many_rows_it_wrote(nightly_archive, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"wrote {view_count(archive, SAME_ON_THE_VIEW)} statements to" in result.output
     assert len(out.read_text(encoding="utf-8").splitlines()) == view_count(archive, SAME_ON_THE_VIEW)
+
+
+def test_the_command_offers_exactly_the_export_formats(nightly_archive, tmp_path):
+    assert [f.value for f in ExportFileFormat] == [f.value for f in ExportFormat]
+    archive, _ = nightly_archive
+    result = CliRunner().invoke(app, ["export", "--archive", str(archive), "--format", "xml",
+                                      "-o", str(tmp_path / "x.xml")])
+    assert result.exit_code != 0 and "xml" in result.output
+    assert not (tmp_path / "x.xml").exists()
 
 
 def test_the_command_refuses_a_write_with_a_clear_message(nightly_archive, tmp_path):

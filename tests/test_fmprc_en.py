@@ -10,62 +10,43 @@ from lxml import html as lxml_html
 
 from conftest import SNAPSHOTS, expected_pages
 from podium import fmprc
-from podium.extract import StoredPage, extract
-from podium.settings import settings
-from podium.speakers import registry
-from storage.db import open_archive
+from spiders.sources.fmprc_en import NEIGHBOURS
+from transcript_expectations import archived_statements, as_dicts
+from transcript_expectations import extracted as transcript_extracted
+from transcript_expectations import observed as transcript_observed
 
 EXPECTED = expected_pages("fmprc_en")
 IDS = [e["file"].split("/")[-1] for e in EXPECTED]
 
 
-def listing_context(url: str) -> dict:
-    """The titles listed around `url` in the bundled listing pages, nearest first (as the spider keeps them)."""
+def _listed_anchors() -> list[tuple[str, str]]:
+    """(href, title) of every link on the bundled listing pages, newest first."""
     anchors = []
     for index in range(13):
         name = "default.shtml" if index == 0 else f"default_{index}.shtml"
         tree = lxml_html.fromstring((SNAPSHOTS / "fmprc_en" / "list" / name).read_bytes())
         anchors += [(a.get("href").lstrip("./"), a.text_content().strip()) for a in tree.cssselect(fmprc.LISTING_LINKS)]
-    names = [href for href, _ in anchors]
+    return anchors
+
+
+ANCHORS = _listed_anchors()
+
+
+def listing_context(url: str) -> dict:
+    """The titles listed around `url` in the bundled listing pages, nearest first (as the spider keeps them)."""
+    names = [href for href, _ in ANCHORS]
     i = names.index(url.rsplit("/", 1)[1])
-    titles = [title for _, title in anchors]
-    return {"newer": titles[:i][::-1][:10], "older": titles[i + 1:i + 11]}
+    titles = [title for _, title in ANCHORS]
+    return {"newer": titles[:i][::-1][:NEIGHBOURS], "older": titles[i + 1:i + 1 + NEIGHBOURS]}
 
 
 def extracted(expected: dict, listing: dict | None):
-    body = (SNAPSHOTS / "fmprc_en" / expected["file"]).read_bytes()
-    page = StoredPage("test", "fmprc_en", expected["url"], body, "text/html", listing)
-    return extract(page, settings().source("fmprc_en"), registry())
+    return transcript_extracted("fmprc_en", expected, listing)
 
 
 def observed(statements: list[dict]) -> dict:
-    """The facts the expectation files record, computed from extracted statements."""
-    answers = [s for s in statements if s["kind"] == "answer"]
-    opening = [s for s in statements if s["kind"] == "opening_remarks"]
-    questioners: list[str] = []
-    for s in answers:
-        if s["questioner"] and s["questioner"] not in questioners:
-            questioners.append(s["questioner"])
-    by: dict[str, int] = {}
-    for s in answers:
-        by[s["speaker_name"]] = by.get(s["speaker_name"], 0) + 1
-    return {
-        "answer_turns": len(answers),
-        "question_count": sum(1 for s in answers if s["question"]),
-        "has_opening_remarks": bool(opening),
-        "opening_starts": opening[0]["text"][:50] if opening else None,
-        "answers_by": by,
-        "first_answer_starts": answers[0]["text"][:50],
-        "last_answer_starts": answers[-1]["text"][:50],
-        "first_question_starts": answers[0]["question"][:50],
-        "questioners": questioners,
-    }
-
-
-def as_dicts(extraction) -> list[dict]:
-    reg = registry()
-    return [{**vars(s), "speaker_name": reg.resolve(s.speaker_raw).name if s.speaker_raw else None}
-            for s in extraction.statements]
+    """The facts the expectation files record (opening words: 50 characters)."""
+    return transcript_observed(statements, chars=50)
 
 
 def test_there_are_enough_hand_checked_pages_across_both_eras():
@@ -118,16 +99,6 @@ def test_a_era_answers_carry_the_title_spokesperson_and_role():
     assert {s.speaker_id for s in answers} == {"lu_kang"}
     assert {s.role for s in answers} == {"Foreign Ministry Spokesperson"}
     assert [s.seq for s in statements] == list(range(1, len(statements) + 1))
-
-
-def archived_statements(archive, url: str) -> list[dict]:
-    with open_archive(archive, read_only=True) as con:
-        cursor = con.execute(
-            "SELECT s.*, v.speaker AS speaker_name, d.published_at, d.date_basis AS doc_basis"
-            " FROM statements s JOIN documents d USING (doc_id) JOIN v_statements v USING (statement_id)"
-            " WHERE d.url = ? ORDER BY s.seq", [url])
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=IDS)

@@ -4,7 +4,6 @@ crawl of the replayed pages; incremental runs, since/until, and the en/zh briefi
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import re
 import shutil
@@ -15,10 +14,12 @@ from conftest import SNAPSHOTS, expected_pages, snapshot_rows
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium.dates import chinese_title_date, date_of_listed_item
-from podium.extract import StoredPage, extract
 from podium.settings import settings
-from podium.speakers import registry
 from storage.db import open_archive
+from transcript_expectations import archived_statements as transcript_archived_statements
+from transcript_expectations import as_dicts as transcript_as_dicts
+from transcript_expectations import extracted as transcript_extracted
+from transcript_expectations import observed as transcript_observed
 
 EXPECTED = expected_pages("fmprc_zh")
 IDS = [e["file"].split("/")[-1].split(".")[0] for e in EXPECTED]
@@ -27,9 +28,7 @@ CONTENT_ROWS = ("pages", "documents", "statements", "crawl_errors")
 
 
 def extracted(expected: dict, listing: dict | None):
-    body = (SNAPSHOTS / "fmprc_zh" / expected["file"]).read_bytes()
-    page = StoredPage("test", "fmprc_zh", expected["url"], gzip.decompress(body), "text/html", listing)
-    return extract(page, settings().source("fmprc_zh"), registry())
+    return transcript_extracted("fmprc_zh", expected, listing)
 
 
 def listing_of(expected: dict) -> dict:
@@ -39,39 +38,12 @@ def listing_of(expected: dict) -> dict:
 
 
 def observed(statements: list[dict]) -> dict:
-    """The facts the expectation files record, computed from extracted statements."""
-    answers = [s for s in statements if s["kind"] == "answer"]
-    opening = [s for s in statements if s["kind"] == "opening_remarks"]
-    questioners: list[str] = []
-    for s in answers:
-        if s["questioner"] and s["questioner"] not in questioners:
-            questioners.append(s["questioner"])
-    by: dict[str, int] = {}
-    for s in answers:
-        by[s["speaker_name"]] = by.get(s["speaker_name"], 0) + 1
-    kinds: dict[str, int] = {}
-    for s in statements:
-        kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
-    first, last = (answers[0], answers[-1]) if answers else (None, None)
-    return {
-        "answer_turns": len(answers),
-        "question_count": sum(1 for s in answers if s["question"]),
-        "has_opening_remarks": bool(opening),
-        "opening_starts": opening[0]["text"][:20] if opening else None,
-        "answers_by": by,
-        "first_answer_starts": first["text"][:20] if first else None,
-        "last_answer_starts": last["text"][:20] if last else None,
-        "first_question_starts": first["question"][:20] if first else None,
-        "questioners": questioners,
-        "kinds": kinds,
-    }
+    """The facts the expectation files record (opening words: 20 characters; statements per kind)."""
+    return transcript_observed(statements, chars=20, kinds=True)
 
 
 def as_dicts(extraction) -> list[dict]:
-    reg = registry()
-    return [{**vars(s), "speaker_name": reg.resolve(s.speaker_raw).name
-             if s.speaker_raw and reg.resolve(s.speaker_raw) else s.speaker_raw}
-            for s in extraction.statements]
+    return transcript_as_dicts(extraction, keep_unregistered=True)
 
 
 # -- the parser on the real pages ------------------------------------------------------------
@@ -146,14 +118,7 @@ def both_archive(prefect_harness, tmp_path_factory):
 
 
 def archived_statements(archive, url: str) -> list[dict]:
-    with open_archive(archive, read_only=True) as con:
-        cursor = con.execute(
-            "SELECT s.*, coalesce(v.speaker, s.speaker_raw) AS speaker_name, d.published_at,"
-            " d.date_basis AS doc_basis, d.language AS doc_language"
-            " FROM statements s JOIN documents d USING (doc_id) JOIN v_statements v USING (statement_id)"
-            " WHERE d.url = ? ORDER BY s.seq", [url])
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return transcript_archived_statements(archive, url, keep_unregistered=True)
 
 
 def test_crawl_archives_every_recorded_zh_page(both_archive):

@@ -7,20 +7,18 @@ import datetime as dt
 import gzip
 import json
 import shutil
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from conftest import FIXTURES, ROOT, SNAPSHOTS, expected_pages, snapshot_rows
+from bench.quotes import same_speaker
+from conftest import FIXTURES, SNAPSHOTS, expected_pages, snapshot_rows
 from podium.extract import StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
 from storage.db import open_archive
 
-sys.path.insert(0, str(ROOT))
-from bench.quotes import same_speaker  # noqa: E402
 
 SOURCES = ["belarus_mfa", "malaysia_kln", "example_mfa", "news_feeds", "news_sitemap", "news_urls"]
 EXPECTED = [(key, page) for key in SOURCES for page in expected_pages(key)]
@@ -74,11 +72,6 @@ def check_news_statements(statements: list[dict], expected: dict) -> None:
 
 
 # -- the extractor alone --------------------------------------------------------------------
-
-
-def test_every_source_has_hand_checked_pages():
-    for key in SOURCES:
-        assert expected_pages(key), key
 
 
 @pytest.mark.parametrize("key, expected", EXPECTED, ids=IDS)
@@ -166,7 +159,7 @@ def test_first_run_archives_every_recorded_page_of_the_source(crawled, key):
     archive, first, _, _ = crawled
     documents = rows(archive, "SELECT url FROM documents WHERE source_id = ?", [key])
     assert sorted(d["url"] for d in documents) == sorted(r["url"] for r in detail_rows(key))
-    assert [e for e in first["errors"] if key in str(e)] == []
+    assert first["errors"] == []  # the run covers SOURCES only
 
 
 @pytest.mark.parametrize("key, expected", EXPECTED, ids=IDS)

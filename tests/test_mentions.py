@@ -8,7 +8,7 @@ import gzip
 
 import pytest
 
-from conftest import SNAPSHOTS
+from conftest import SNAPSHOTS, snapshot_rows
 from podium import mentions
 from podium.extract import StoredPage, extract
 from podium.mentions import Mention, mentions_in, rows_for
@@ -176,8 +176,7 @@ def test_a_surface_naming_two_entities_is_refused():
 # --- real answers from the bundled snapshots ----------------------------------------------
 
 def statement_text(source: str, file: str, seq: int) -> tuple[str, str]:
-    rows = (SNAPSHOTS / source / "index.csv").read_text(encoding="utf-8").splitlines()
-    index = {row.split(",")[0]: row.split(",")[1] for row in rows}
+    index = {row["file"]: row["url"] for row in snapshot_rows(source)}
     body = (SNAPSHOTS / source / file).read_bytes()
     if file.endswith(".gz"):
         body = gzip.decompress(body)

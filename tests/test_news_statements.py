@@ -8,6 +8,7 @@ source's pages are described in tests/fixtures/web."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import json
 import shutil
@@ -26,7 +27,6 @@ from podium.settings import settings
 from podium.speakers import registry
 from storage.db import open_archive
 
-sys.path.insert(0, str(ROOT))
 from bench.quotes import normalise_words, same_speaker  # noqa: E402
 
 BENCHMARK_PAGES = FIXTURES / "extraction_benchmark"
@@ -44,6 +44,7 @@ def annotation(stem: str) -> dict:
 ANNOTATED = [p.stem for p in sorted((FIXTURES / "quotes").glob("*.json")) if bundled_page(p.stem)]
 
 
+@functools.cache  # each article is extracted once for all tests (they only read the result)
 def extracted(stem: str):
     body = gzip.decompress(bundled_page(stem).read_bytes())
     page = StoredPage("test", "web", annotation(stem)["url"], body, "text/html")

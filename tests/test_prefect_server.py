@@ -8,18 +8,16 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from conftest import SNAPSHOTS
 from podium.serving import api_url, healthy, start_server, start_serving, stop, wait_until_healthy
+from podium.settings import settings
 from storage.db import open_archive
 
 DEPLOYMENTS = {"nightly", "adhoc-crawl", "reprocess", "backfill"}
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "data" / "screenshots"
-SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def free_port() -> int:
@@ -32,8 +30,9 @@ def free_port() -> int:
 def served(tmp_path_factory):
     """A Prefect server of its own (SQLite in a temporary home) with podium's deployments served."""
     env = {"PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home")), "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
-    url = api_url(free_port())
-    server = start_server(int(url.rsplit(":", 1)[1].split("/")[0]), env)
+    port = free_port()
+    url = api_url(port)
+    server = start_server(port, env)
     processes = [server]
     try:
         wait_until_healthy(url, server, timeout=240)
@@ -159,7 +158,9 @@ def test_custom_run_from_the_ui_form(served, browser, tmp_path):
     run = wait_for_run(url, run_id)
     browser.refresh()
     WebDriverWait(browser, 30).until(lambda d: "Completed" in d.page_source)
-    browser.save_screenshot(str(SCREENSHOTS / "adhoc-crawl-custom-run.png"))
+    screenshots = settings().data_dir / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(screenshots / "adhoc-crawl-custom-run.png"))
     assert run["state"]["type"] == "COMPLETED", run["state"]
     assert run["parameters"]["sources"] == ["fmprc_en"] and run["parameters"]["since"] == "2019-08-01"
     with open_archive(archive, read_only=True) as con:
@@ -177,7 +178,7 @@ def test_podium_serve_starts_the_server_and_ctrl_c_stops_it(tmp_path):
         assert DEPLOYMENTS <= set(deployments_by_name(api_url(port)))
     finally:
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        assert process.wait(timeout=60) is not None
+        process.wait(timeout=60)  # raises TimeoutExpired if Ctrl-C did not stop it
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and healthy(api_url(port)):
         time.sleep(0.5)

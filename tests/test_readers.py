@@ -18,7 +18,8 @@ def test_queries_succeed_while_a_run_writes(nightly_archive, tmp_path):
     archive = tmp_path / "archive.duckdb"  # a private copy: this test writes to it
     shutil.copyfile(shared, archive)
     shutil.copyfile(published_path(shared), published_path(archive))
-    before = run_query(archive, "SELECT count(*) FROM statements").rows[0][0]
+    before = run_query(archive, "SELECT count(*) FROM v_statements").rows[0][0]
+    statements_before = run_query(archive, "SELECT count(*) FROM statements").rows[0][0]
     urls = [r["url"] for r in snapshot_rows("fmprc_en") if r["file"].startswith("detail/")][:40]
     writer = subprocess.Popen([sys.executable, "-m", "podium.cli", "crawl", "--replay", str(SNAPSHOTS),
                                "--archive", str(archive), *[part for url in urls for part in ("--url", url)]],
@@ -31,3 +32,4 @@ def test_queries_succeed_while_a_run_writes(nightly_archive, tmp_path):
     assert writer.wait(timeout=300) == 0
     assert overlapped >= 50  # most queries ran while the writer was at work
     assert len(answers) == 100 and set(answers) == {before}  # refetched pages were unchanged
+    assert run_query(archive, "SELECT count(*) FROM statements").rows[0][0] == statements_before

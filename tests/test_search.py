@@ -7,13 +7,14 @@ import json
 import re
 import shutil
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from conftest import SNAPSHOTS, expected_pages
 from podium.cli import app
-from storage.db import open_archive
-from storage.search import Filters, index_dir, index_disagreements, search, update_index
+from storage.db import open_archive, published_path
+from storage.search import Filters, index_dir, index_disagreements, search, search_archive, update_index
 
 # Read on the pages: detail/t1721177.shtml.gz (fmprc_zh, 2019-12-03, Hua Chunying) has the phrase
 # 美国驻北约大使 in a question and twice in its answer; t1611144 (2018-11-07) opens with the
@@ -47,9 +48,10 @@ def en_zh_archive(nightly_archive, tmp_path_factory):
 
 @pytest.fixture
 def private_archive(nightly_archive, tmp_path):
-    """A copy of the fmprc_en archive and its index that a test may change."""
+    """A copy of the fmprc_en archive, its published copy and its index that a test may change."""
     archive = tmp_path / "archive.duckdb"
     shutil.copyfile(nightly_archive[0], archive)
+    shutil.copyfile(published_path(nightly_archive[0]), published_path(archive))
     shutil.copytree(index_dir(nightly_archive[0]), index_dir(archive))
     return archive
 
@@ -91,6 +93,13 @@ def test_speaker_filter_by_name_alias_and_id(nightly_archive):
     assert hits_of(archive, "United States", limit=100, speaker="geng_shuang") == by_name
     everyone = hits_of(archive, "United States", limit=100)
     assert len({h.speaker for h in everyone}) > 1
+
+
+def test_speaker_filter_ignores_case_spaces_and_dots(en_zh_archive):
+    expected = hits_of(en_zh_archive, "China", limit=100, speaker="Hua Chunying")
+    assert expected and {h.speaker for h in expected} == {"Hua Chunying"}
+    for written in ("Hua  Chunying", "hua chunying.", "HUA CHUNYING"):
+        assert hits_of(en_zh_archive, "China", limit=100, speaker=written) == expected, written
 
 
 def test_date_filters(nightly_archive):
@@ -171,6 +180,22 @@ def test_cli_search_prints_hits(nightly_archive):
     hits = json.loads(CliRunner().invoke(app, [*args, "--format", "json"]).output)
     assert len(hits) == 3 and all(h["speaker"] == "Geng Shuang" and h["date"] >= "2019-01-01" for h in hits)
     assert all(h["question"] and "«" in h["snippet"] for h in hits)
+
+
+def test_search_succeeds_while_a_run_holds_the_archive(private_archive):
+    """`podium search` reads the published copy, so a writer holding the archive does not block it."""
+    expected = hits_of(private_archive, "sanctions", limit=5, speaker="Geng Shuang")
+    writer = duckdb.connect(str(private_archive))  # as a flow run holds it while it writes
+    try:
+        writer.execute("SELECT count(*) FROM statements").fetchone()
+        hits = search_archive(private_archive, "sanctions", Filters(speaker="Geng Shuang"), limit=5)
+        result = CliRunner().invoke(app, ["search", "sanctions", "--speaker", "Geng Shuang", "--limit", "5",
+                                          "--format", "json", "--archive", str(private_archive)])
+    finally:
+        writer.close()
+    assert expected and hits == expected
+    assert result.exit_code == 0, result.output
+    assert [h["statement_id"] for h in json.loads(result.output)] == [h.statement_id for h in expected]
 
 
 def test_cli_reindex_rebuilds_and_checks(private_archive):

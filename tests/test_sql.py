@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,9 +16,16 @@ from storage.db import open_archive
 PER_SPEAKER = "SELECT speaker, count(*) AS n FROM v_statements GROUP BY speaker ORDER BY speaker"
 
 
-def podium(*args: str) -> subprocess.CompletedProcess:
+def podium(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "podium.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, env=env)
+
+
+def table_rows(output: str, bar: str = "│") -> list[list[str]]:
+    """The rows of a table printed by rich: its body rows, cells between "│" (the header's are
+    between "┃"; rules have neither)."""
+    return [[cell.strip() for cell in line.strip().strip(bar).split(bar)]
+            for line in output.splitlines() if line.strip().startswith(bar)]
 
 
 def expected_counts(archive) -> dict[str, int]:
@@ -27,10 +35,11 @@ def expected_counts(archive) -> dict[str, int]:
 
 def test_query_prints_a_table(nightly_archive):
     archive, _ = nightly_archive
-    result = podium("sql", PER_SPEAKER, "--archive", str(archive))
+    result = podium("sql", PER_SPEAKER, "--archive", str(archive), env={**os.environ, "COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
-    for speaker, n in expected_counts(archive).items():
-        assert speaker in result.stdout and str(n) in result.stdout
+    assert table_rows(result.stdout, "┃") == [["speaker", "n"]]
+    rows, expected = table_rows(result.stdout), expected_counts(archive)
+    assert len(rows) == len(expected) and {speaker: int(n) for speaker, n in rows} == expected
 
 
 def test_query_as_csv_and_json(nightly_archive):

@@ -26,12 +26,19 @@ class FmprcEnSpider(PodiumSpider):
         links = [(response.urljoin(a.attrib["href"]), " ".join(a.css("::text").getall()).strip())
                  for a in response.css(fmprc.LISTING_LINKS) if a.attrib.get("href")]
         anchors = [anchor for _, anchor in links]
-        wanted = [entry for entry in (self._listing_entry(response, links, i) for i in range(len(links))) if entry]
+        days = [full_title_date(anchor) for anchor in anchors]
+        reasons = [self.skip_reason(url, day) for (url, _), day in zip(links, days)]
+        wanted = []
+        for i, ((url, _), reason) in enumerate(zip(links, reasons)):
+            if reason:
+                self.count(f"skipped/{reason}")
+            else:
+                wanted.append((url, self._listing_metadata(response, anchors, i)))
         carried = response.meta.get("carry")
         if carried:  # the last item of the previous page: its older neighbours are here
             carried[1]["older"] = (carried[1]["older"] + anchors)[:NEIGHBOURS]
             wanted.insert(0, carried)
-        next_page = self._next_listing(response, links, anchors, wanted)
+        next_page = self._next_listing(response, anchors, days, reasons, wanted)
         if next_page is not None and wanted and wanted[-1][1]["rank"] >= len(links) - NEIGHBOURS:
             next_page.meta["carry"] = wanted.pop()
         for url, listing in wanted:
@@ -41,34 +48,25 @@ class FmprcEnSpider(PodiumSpider):
         if next_page is not None:
             yield next_page
 
-    def _listing_entry(self, response, links, i):
-        """(url, listing metadata) of the i-th link if it is to be fetched, else None."""
-        url, anchor = links[i]
-        anchors = [a for _, a in links]
+    @staticmethod
+    def _listing_metadata(response, anchors: list[str], i: int) -> dict:
+        """What is staged beside the i-th link: its place on the listing and its neighbours' titles."""
         newer = (anchors[:i][::-1] + response.meta["newer"])[:NEIGHBOURS]
-        listing = {"listing_url": response.url, "page": response.meta["index"], "rank": i,
-                   "anchor": anchor, "newer": newer, "older": anchors[i + 1:i + 1 + NEIGHBOURS]}
-        skip = self.skip_reason(url, full_title_date(anchor))
-        if skip:
-            self.count(f"skipped/{skip}")
-            return None
-        return url, listing
+        return {"listing_url": response.url, "page": response.meta["index"], "rank": i,
+                "anchor": anchors[i], "newer": newer, "older": anchors[i + 1:i + 1 + NEIGHBOURS]}
 
-    def _pages_on(self, links) -> bool:
-        """Whether the next listing page may hold something to fetch: not once every link here
-        is older than `since`; otherwise as PodiumSpider.keeps_paging says."""
-        too_old = [self.since is not None and (full_title_date(a) or self.since) < self.since for _, a in links]
-        if links and all(too_old):
+    def _pages_on(self, days, reasons) -> bool:
+        """Whether the next listing page may hold something to fetch, given the title date and
+        skip reason of each link here: not once every link is older than `since`; otherwise as
+        PodiumSpider.keeps_paging says."""
+        too_old = [self.since is not None and (day or self.since) < self.since for day in days]
+        if days and all(too_old):
             return False
-        return self.keeps_paging([self.skip_reason(url, full_title_date(anchor)) for url, anchor in links])
+        return self.keeps_paging(reasons)
 
-    def _next_listing(self, response, links, anchors, wanted):
-        index = response.meta["index"]
-        count = fmprc.listing_page_count(response.text) or 1
-        if index + 1 >= count or not self._pages_on(links):
+    def _next_listing(self, response, anchors, days, reasons, wanted):
+        url = self.next_fmprc_page(response, self._pages_on(days, reasons), len(wanted))
+        if url is None:
             return None
-        if self.crawler.stats.get_value("podium/requests/detail", 0) + len(wanted) >= self.max_pages:
-            return None
-        url = fmprc.listing_page_url(response.meta["first_page"], index + 1)
-        return self.listing_request(url, index=index + 1, first_page=response.meta["first_page"],
+        return self.listing_request(url, index=response.meta["index"] + 1, first_page=response.meta["first_page"],
                                     carry=None, newer=anchors[::-1][:NEIGHBOURS])

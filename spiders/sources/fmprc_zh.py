@@ -2,14 +2,15 @@
 
 Listing: default.shtml, default_1.shtml, … (newest first; the page count is in a script). Each
 item shows its date beside the link, "(2020-07-03)": it is staged as `list_date` in the listing
-metadata (the extractor dates a page by it when the title has no date) and decides since/until
-here. Paging stops at the first listing page with nothing new to fetch, at a page that reaches
-back beyond `since`, or, when replaying, at a listing page the recording does not hold.
+metadata (the extractor dates a page by it when the title has no date). since/until apply to
+the item's date as the extractor reads it (podium.dates.date_of_listed_item). Paging stops at
+the first listing page with nothing new to fetch, at a page that reaches back beyond `since`,
+or, when replaying, at a listing page the recording does not hold.
 """
 from __future__ import annotations
 
 from podium import fmprc
-from podium.dates import chinese_title_date, iso_date
+from podium.dates import date_of_listed_item, iso_date
 from spiders.base import PodiumSpider
 from spiders.items import page_record
 
@@ -53,12 +54,9 @@ class FmprcZhSpider(PodiumSpider):
 
     @staticmethod
     def item_date(listing: dict):
-        """The listing's date of an item; failing that, a full date in its title."""
-        shown = iso_date(listing["list_date"])
-        if shown:
-            return shown
-        parsed = chinese_title_date(listing["anchor"])
-        return parsed.on(parsed.year) if parsed and parsed.year else None
+        """An item's date as the extractor reads it: a full date in its title, else the title's
+        month and day in the year of the listing's date, else the listing's date."""
+        return date_of_listed_item(listing["anchor"], iso_date(listing["list_date"])).date
 
     def _pages_on(self, items) -> bool:
         """Whether the next listing page may hold something to fetch (see the module docstring).
@@ -69,14 +67,7 @@ class FmprcZhSpider(PodiumSpider):
         return self.keeps_paging([skip for _, _, skip in items])
 
     def _next_listing(self, response, items, wanted: int):
-        index = response.meta["index"]
-        count = fmprc.listing_page_count(response.text) or 1
-        if index + 1 >= count or not self._pages_on(items):
+        url = self.next_fmprc_page(response, self._pages_on(items), wanted)
+        if url is None:
             return None
-        if self.crawler.stats.get_value("podium/requests/detail", 0) + wanted >= self.max_pages:
-            return None
-        url = fmprc.listing_page_url(response.meta["first_page"], index + 1)
-        if not self.is_recorded(url):
-            self.count("skipped/listing_not_recorded")
-            return None
-        return self.listing_request(url, index=index + 1, first_page=response.meta["first_page"])
+        return self.follow_listing(url, index=response.meta["index"] + 1, first_page=response.meta["first_page"])

@@ -19,6 +19,7 @@ import feedparser
 from lxml import etree
 
 from podium import links
+from podium.dates import iso_date
 from podium.settings import settings as podium_settings
 from spiders.base import PodiumSpider
 from spiders.items import page_record
@@ -34,34 +35,17 @@ NEWS_DATE = "string(*[local-name()='news']/*[local-name()='publication_date'])"
 NEWS_TITLE = "string(*[local-name()='news']/*[local-name()='title'])"
 
 
-def _iso_day(value: str | None) -> dt.date | None:
-    """The day of a W3C datetime ("2019-11-20", "2019-11-20T07:00:00+00:00")."""
-    try:
-        return dt.date.fromisoformat(value.strip()[:10]) if value and value.strip() else None
-    except ValueError:
-        return None
-
-
 class GenericSpider(PodiumSpider):
     """What the families share: staging a listing and requesting the listed pages it selects."""
 
-    def request_listed(self, url: str, day: dt.date | None, listing: dict):
-        """A detail request for a listed page, or None (and the reason counted) when it is skipped."""
-        skip = self.skip_reason(url, day)
+    def request_listed(self, url: str, day: dt.date | None, listing: dict, skip: str | None):
+        """A detail request for a listed page, or None (and `skip`, the page's skip_reason,
+        counted) when it is skipped."""
         if skip:
             self.count(f"skipped/{skip}")
             return None
         return self.detail_request(url, {**listing, "date": day.isoformat() if day else None})
 
-    def follow_listing(self, url: str, **meta):
-        """A request for another listing page, unless a replayed recording lacks it."""
-        if not self.is_recorded(url):
-            self.count("skipped/listing_not_recorded")
-            return None
-        return self.listing_request(url, **meta)
-
-    def page_cap_reached(self) -> bool:
-        return self.crawler.stats.get_value("podium/requests/detail", 0) >= self.max_pages
 
 
 class ListingSpider(GenericSpider):
@@ -73,10 +57,10 @@ class ListingSpider(GenericSpider):
         yield page_record(self.name, response, "listing")
         found = links.article_links(response.text, response.url, self.source.hints)
         reasons = [self.skip_reason(link.url, link.date) for link in found]
-        for rank, link in enumerate(found):
+        for rank, (link, reason) in enumerate(zip(found, reasons)):
             listing = {"listing_url": response.url, "page": response.meta["page"], "rank": rank,
                        "anchor": link.anchor}
-            request = self.request_listed(link.url, link.date, listing)
+            request = self.request_listed(link.url, link.date, listing, reason)
             if request:
                 yield request
         following = links.next_page(response.text, response.url, self.source.hints)
@@ -118,7 +102,8 @@ class FeedSpider(GenericSpider):
             day = dt.date(*stamp[:3]) if stamp else None
             listing = {"feed_url": response.url, "rank": rank, "anchor": entry.get("title", ""),
                        "authors": [a.get("name") for a in entry.get("authors", []) if a.get("name")]}
-            request = self.request_listed(response.urljoin(entry.link), day, listing)
+            url = response.urljoin(entry.link)
+            request = self.request_listed(url, day, listing, self.skip_reason(url, day))
             if request:
                 yield request
 
@@ -143,9 +128,11 @@ class SitemapSpider(GenericSpider):
             if request:
                 yield request
         for rank, entry in enumerate(root.xpath(SITEMAP_URLS)):
-            day = _iso_day(entry.xpath(NEWS_DATE)) or _iso_day(entry.xpath(SITEMAP_LASTMOD))
+            # W3C datetimes ("2019-11-20T07:00:00+00:00"): their first 10 characters are the day
+            day = iso_date(entry.xpath(NEWS_DATE).strip()[:10]) or iso_date(entry.xpath(SITEMAP_LASTMOD).strip()[:10])
             listing = {"sitemap_url": response.url, "rank": rank, "anchor": entry.xpath(NEWS_TITLE).strip()}
-            request = self.request_listed(response.urljoin(entry.xpath(SITEMAP_LOC).strip()), day, listing)
+            url = response.urljoin(entry.xpath(SITEMAP_LOC).strip())
+            request = self.request_listed(url, day, listing, self.skip_reason(url, day))
             if request:
                 yield request
 
@@ -155,7 +142,7 @@ class UrlListSpider(GenericSpider):
 
     def listing_requests(self):
         for url in self.source.start_urls:
-            request = self.request_listed(url, None, {"listed_in": "config"})
+            request = self.request_listed(url, None, {"listed_in": "config"}, self.skip_reason(url, None))
             if request:
                 yield request
 

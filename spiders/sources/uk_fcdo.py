@@ -4,7 +4,8 @@ Listing: the Search API (`/api/search.json`, the source's api_url: FCDO as the o
 filter, news articles and speeches, newest `public_timestamp` first, `count` results a page,
 paged with `start`). Detail: each result's Content API item (`/api/content<link>`), staged as
 the JSON it is. `since`/`until` apply to `public_timestamp`. Paging stops at the archive's
-frontier (a page with archived items and nothing new) or at the first item older than `since`.
+frontier (a page with archived items and nothing new; a backfill with `until` walks past it), at
+the first item older than `since`, or at the page cap.
 """
 from __future__ import annotations
 
@@ -65,10 +66,8 @@ class UkFcdoSpider(PodiumSpider):
             return None
         if any(self._too_old(r) for r in results):  # newest first: every later page is older
             return None
-        if "archived" in reasons and not any(reason is None for reason in reasons):
-            return None  # the archive's frontier
-        if self.crawler.stats.get_value("podium/requests/detail", 0) >= self.max_pages:
-            return None
+        if not self.keeps_paging(reasons) or self.page_cap_reached():
+            return None  # the archive's frontier (unless backfilling), or the page cap
         url = add_or_replace_parameter(response.meta["first_page"], PAGE_START, str(start))
         return self.listing_request(url, first_page=response.meta["first_page"], start=start)
 
