@@ -12,14 +12,13 @@ import functools
 import gzip
 import json
 import shutil
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT, SNAPSHOTS, expected_pages
+from conftest import FIXTURES, SNAPSHOTS, expected_pages
 from podium.articles import extract_article
 from podium.cli import app
 from podium.extract import StoredPage
