@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import data_dir  # noqa: E402
 from flows.crawl import REPLAY_SETTINGS, CrawlRequest, run_crawl  # noqa: E402
 from flows.tasks import export_crawl_state, extract_and_save  # noqa: E402
+from storage.extracted import stage_folder  # noqa: E402
 from podium.replay import serving  # noqa: E402
 from storage import documents  # noqa: E402
 from storage.db import open_archive  # noqa: E402
@@ -90,7 +91,8 @@ def full_pipeline(base: str, work: Path) -> dict:
     with open_archive(archive) as con:
         load_staging(con, request.staging, "bench", "fmprc_en")
         load_time = time.perf_counter() - started
-        counts = extract_and_save(con, "bench", documents.pending_page_ids(con, ["fmprc_en"]))
+        counts = extract_and_save(con, "bench", documents.pending_page_ids(con, ["fmprc_en"]),
+                                 stage_folder(archive))
     return {"crawl": crawl_time, "load": load_time, "extract": time.perf_counter() - started - load_time,
             "stats": stats, "counts": counts, "archive": archive}
 

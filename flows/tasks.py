@@ -20,6 +20,7 @@ from podium.settings import settings
 from podium.speakers import registry
 from storage import documents, links, registry as archive_registry, runs, search
 from storage.db import open_archive, publish, transaction
+from storage.extracted import ExtractionStage, arrow_schemas, empty_folder, stage_folder
 from storage.load import load_staging, record_error
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,17 @@ def record_failure(archive: Path, run_id: str, source: str, stage: str, error: s
         record_error(con, run_id, {"source_id": source, "stage": stage, "error": error})
 
 
-EXTRACT_BATCH = 200  # pages saved per transaction; PODIUM_EXTRACT_BATCH overrides it (the crash tests use 2)
+EXTRACT_BATCH = 200  # pages extracted and staged per batch; PODIUM_EXTRACT_BATCH overrides it
+LOAD_EVERY = 100_000  # staged statements loaded in one transaction; PODIUM_LOAD_EVERY overrides it
+# (the crash tests use 2 and 1, so that points between batches and between loads exist)
 
 
 def extract_batch_size() -> int:
     return int(os.environ.get("PODIUM_EXTRACT_BATCH") or EXTRACT_BATCH)
+
+
+def load_every() -> int:
+    return int(os.environ.get("PODIUM_LOAD_EVERY") or LOAD_EVERY)
 
 
 class OverTimeBudget(Exception):
@@ -117,25 +124,30 @@ def extract_one(page: StoredPage) -> tuple[Extraction | None, dict | None]:
                       "page_id": page.page_id, "listing": page.listing}
 
 
-def extract_and_save(con, run_id: str, page_ids: list[str]) -> Counter:
+def extract_and_save(con, run_id: str, page_ids: list[str], folder: Path) -> Counter:
     """Make (or remake) the documents and statements of these pages; failures become errors.
-    Each batch of pages is saved in one transaction; then near-duplicates and links are found for
-    them (and for documents a crashed run left without that step)."""
+    Batches of pages are extracted and staged in `folder`; the stage is loaded in one transaction
+    whenever load_every() statements wait, and at the end. Then near-duplicates and links are
+    found for them (and for documents a crashed run left without that step)."""
     counts: Counter = Counter()
     doc_ids: list[str] = []
-    for pages in documents.in_batches(con, page_ids, extract_batch_size()):
-        results = [extract_one(page) for page in pages]
-        extractions = [extraction for extraction, _ in results if extraction]
-        failures = [failure for _, failure in results if failure]
-        with transaction(con):
-            documents.save_extractions(con, extractions)
-            for failure in failures:
-                record_error(con, run_id, failure)
-        crash_point("extract-batch")
-        counts.update(documents=len(extractions), errors=len(failures),
-                      statements=sum(len(e.statements) for e in extractions))
-        doc_ids += [e.document.doc_id for e in extractions]
-        progress.report("extract", counts["documents"] + counts["errors"], len(page_ids))
+    with empty_folder(folder):
+        stage = ExtractionStage(folder, arrow_schemas(con))
+        for pages in documents.in_batches(con, page_ids, extract_batch_size()):
+            extractions, failures = extract_batch(pages)
+            if stage.holds_any(extractions):  # the same document twice: the later one must win
+                stage.load(con)
+            stage.add(extractions)
+            crash_point("extract-staged")
+            record_errors(con, run_id, failures)
+            if stage.statements >= load_every():
+                stage.load(con)
+            crash_point("extract-batch")
+            counts.update(documents=len(extractions), errors=len(failures),
+                          statements=sum(len(e.statements) for e in extractions))
+            doc_ids += [e.document.doc_id for e in extractions]
+            progress.report("extract", counts["documents"] + counts["errors"], len(page_ids))
+        stage.load(con)
     crash_point("extract-done")
     doc_ids = sorted(set(doc_ids) | set(documents.doc_ids_left_unlinked(con)))
     with transaction(con):
@@ -144,11 +156,23 @@ def extract_and_save(con, run_id: str, page_ids: list[str]) -> Counter:
     return counts
 
 
+def extract_batch(pages: list[StoredPage]) -> tuple[list[Extraction], list[dict]]:
+    results = [extract_one(page) for page in pages]
+    return [e for e, _ in results if e], [failure for _, failure in results if failure]
+
+
+def record_errors(con, run_id: str, failures: list[dict]) -> None:
+    if failures:
+        with transaction(con):
+            for failure in failures:
+                record_error(con, run_id, failure)
+
+
 @task(name="extract", task_run_name="extract-{sources}")
 def extract_pending(archive: Path, run_id: str, sources: list[str]) -> Counter:
     """Extract every page of these sources that has no document yet (new, revised, or failed)."""
     with open_archive(archive) as con:
-        counts = extract_and_save(con, run_id, documents.pending_page_ids(con, sources))
+        counts = extract_and_save(con, run_id, documents.pending_page_ids(con, sources), stage_folder(archive))
     get_run_logger().info("extracted %s", dict(counts))
     return counts
 
@@ -157,7 +181,8 @@ def extract_pending(archive: Path, run_id: str, sources: list[str]) -> Counter:
 def extract_again(archive: Path, run_id: str, sources: list[str], since=None, until=None) -> Counter:
     """Extract the stored pages of these sources again (dated in the range), fetching nothing."""
     with open_archive(archive) as con:
-        counts = extract_and_save(con, run_id, documents.stored_page_ids(con, sources, since, until))
+        counts = extract_and_save(con, run_id, documents.stored_page_ids(con, sources, since, until),
+                                  stage_folder(archive))
     get_run_logger().info("re-extracted %s", dict(counts))
     return counts
 

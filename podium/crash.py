@@ -8,8 +8,10 @@ everything. Unset (always, outside those tests) it costs one dictionary lookup.
 The points, in the order a run passes them:
   load-inserted        pages inserted, the load transaction not yet committed
   load-committed       a staging file's load committed
-  extract-batch        the first extraction batch committed, the next not started
-  extract-done         every batch committed, near-duplicates and links not yet marked
+  extract-staged       the first extraction batch staged (storage/extracted.py), not yet loaded
+  extract-inserted     a stage inserted, its load transaction not yet committed
+  extract-batch        the first extraction batch loaded, the next not started
+  extract-done         every batch loaded, near-duplicates and links not yet marked
   search-update        the search index written (a rebuild: not yet swapped in; an update: its
                        state file not yet written)
   publish-before       the run recorded as finished, the archive not yet published

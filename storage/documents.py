@@ -1,22 +1,14 @@
-"""Documents and statements: which pages still need extracting, and saving what was extracted."""
+"""Documents: which pages still need extracting, which are archived, which must be retried
+(saving extractions: storage/extracted.py)."""
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import gzip
 import json
 
 import duckdb
 
-from podium.extract import Extraction, Statement, StoredPage
-from podium.mentions import MENTION_COLUMNS
-from storage.db import id_table, insert_rows
-
-DOCUMENT_COLUMNS = (
-    "doc_id", "page_id", "source_id", "url", "doc_type", "title", "published_at", "date_basis",
-    "date_latest", "language", "text", "text_hash", "encoding", "extractor", "authors", "simhash",
-)
-STATEMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Statement))
+from podium.extract import StoredPage
+from storage.db import id_table
 
 _LATEST_DETAIL_PAGES = """
     SELECT p.page_id, p.source_id, p.url, p.body_gz, p.content_type, p.listing
@@ -80,24 +72,6 @@ def doc_ids_left_unlinked(con: duckdb.DuckDBPyConnection) -> list[str]:
         "  SELECT min(started_at) FROM crawl_runs WHERE status IN ('crashed', 'failed') AND started_at >"
         "  coalesce((SELECT max(started_at) FROM crawl_runs WHERE status = 'completed'), '-infinity'::TIMESTAMPTZ))"
         " ORDER BY doc_id").fetchall()]
-
-
-def save_extractions(con: duckdb.DuckDBPyConnection, extractions: list[Extraction]) -> None:
-    """Replace the documents of these URLs and all their statements (call inside a transaction)."""
-    with id_table(con, [e.document.doc_id for e in extractions]) as ids:
-        docs = f"(SELECT id FROM {ids})"
-        replaced = f"(SELECT statement_id FROM statements WHERE doc_id IN {docs})"
-        con.execute(f"DELETE FROM statement_mentions WHERE statement_id IN {replaced}")
-        con.execute(f"DELETE FROM statement_links WHERE statement_id IN {replaced}"
-                    f" OR source_statement_id IN {replaced}")
-        con.execute(f"DELETE FROM statements WHERE doc_id IN {docs}")
-        con.execute(f"DELETE FROM documents WHERE doc_id IN {docs}")
-    now = dt.datetime.now(dt.timezone.utc)
-    insert_rows(con, "documents", (*DOCUMENT_COLUMNS, "extracted_at"),
-                [[*(getattr(e.document, n) for n in DOCUMENT_COLUMNS), now] for e in extractions])
-    insert_rows(con, "statements", STATEMENT_COLUMNS,
-                [[getattr(s, n) for n in STATEMENT_COLUMNS] for e in extractions for s in e.statements])
-    insert_rows(con, "statement_mentions", MENTION_COLUMNS, [list(row) for e in extractions for row in e.mentions])
 
 
 def archived_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[str, str]]:

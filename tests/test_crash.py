@@ -15,16 +15,19 @@ import pytest
 
 from conftest import copy_snapshot_to, snapshot_rows
 from storage.db import open_archive, published_path
+from storage.extracted import stage_folder
 from storage.search import index_disagreements
 
 PODIUM = Path(sys.executable).parent / "podium"
 DETAILS = 10  # detail pages in the crash tests' snapshot
-BATCH = 2  # pages per extraction transaction, so "between two batches" exists
+BATCH = 2  # pages per extraction batch, so "between two batches" exists; each batch is loaded at once
 
 # Crash point → how far the killed run got: (all pages loaded?, documents saved: None = all).
 CRASH_POINTS = {
     "load-inserted": (False, 0),
     "load-committed": (True, 0),
+    "extract-staged": (True, 0),
+    "extract-inserted": (True, 0),
     "extract-batch": (True, BATCH),
     "extract-done": (True, None),
     "search-update": (True, None),
@@ -50,7 +53,7 @@ def run_nightly(prefect_harness, crash_snapshot, tmp_path_factory):
 
     def run(archive: Path, crash_at: str | None = None) -> subprocess.CompletedProcess:
         env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PODIUM_DATA": str(data),
-               "PODIUM_EXTRACT_BATCH": str(BATCH), "PODIUM_CRASH_AT": crash_at or ""}
+               "PODIUM_EXTRACT_BATCH": str(BATCH), "PODIUM_LOAD_EVERY": "1", "PODIUM_CRASH_AT": crash_at or ""}
         return subprocess.run([str(PODIUM), "nightly", "--source", "fmprc_en", "--replay", str(crash_snapshot),
                                "--archive", str(archive)], env=env, capture_output=True, text=True, timeout=600)
 
@@ -117,6 +120,7 @@ def test_a_run_killed_at_any_point_leaves_a_sound_archive_that_a_rerun_completes
         assert index_disagreements(con) == (set(), set())
     assert archive_state(published)["statements"] == baseline["statements"]
     assert not Path(f"{published}.tmp").exists()
+    assert not stage_folder(archive).exists()  # a killed run's staged extractions are cleared
 
 
 def test_after_a_kill_a_reader_can_open_the_archive_first(run_nightly, baseline, tmp_path):

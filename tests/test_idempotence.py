@@ -2,6 +2,8 @@
 whatever the order and however often a page repeats in it."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from flows.tasks import extract_and_save
@@ -22,22 +24,23 @@ def archive_state(con) -> tuple:
     return pages, documents, statements
 
 
-def load_and_extract(con, stems: list[str], run_id: str) -> None:
+def load_and_extract(con, stems: list[str], run_id: str, staging: Path) -> None:
     load_records(con, [RECORDS[stem] for stem in stems], run_id)
-    extract_and_save(con, run_id, pending_page_ids(con, ["fmprc_en"]))
+    extract_and_save(con, run_id, pending_page_ids(con, ["fmprc_en"]), staging)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(stems=st.lists(st.sampled_from(PAGES), min_size=1, max_size=7), data=st.data())
 def test_the_same_input_twice_gives_the_identical_archive(tmp_path_factory, stems, data):
     again = data.draw(st.permutations(stems))
-    with open_archive(tmp_path_factory.mktemp("once") / "a.duckdb") as con:
-        load_and_extract(con, sorted(set(stems)), "clean")
+    once, twice = tmp_path_factory.mktemp("once"), tmp_path_factory.mktemp("twice")
+    with open_archive(once / "a.duckdb") as con:
+        load_and_extract(con, sorted(set(stems)), "clean", once / "staging")
         clean = archive_state(con)
-    with open_archive(tmp_path_factory.mktemp("twice") / "a.duckdb") as con:
-        load_and_extract(con, stems, "first")
+    with open_archive(twice / "a.duckdb") as con:
+        load_and_extract(con, stems, "first", twice / "staging")
         first = archive_state(con)
-        load_and_extract(con, list(again), "second")
+        load_and_extract(con, list(again), "second", twice / "staging")
         second = archive_state(con)
     assert first == second == clean
     assert len(first[0]) == len(set(stems)) and all(revision == 1 for _, revision in first[0])

@@ -100,7 +100,7 @@ def test_a_page_the_extractor_chokes_on_is_recorded_and_skipped(tmp_path, monkey
     monkeypatch.setattr(tasks, "extract", choking)
     with db.open_archive(tmp_path / "a.duckdb") as con:
         load_records(con, records, "run-1")
-        counts = tasks.extract_and_save(con, "run-1", pending_page_ids(con, ["fmprc_en"]))
+        counts = tasks.extract_and_save(con, "run-1", pending_page_ids(con, ["fmprc_en"]), tmp_path / "staging")
         errors = con.execute("SELECT url, stage, error FROM crawl_errors").fetchall()
     assert (counts["documents"], counts["errors"]) == (1, 1)
     assert errors == [(records[0]["url"], "extract", "extractor failed: RecursionError('maximum recursion depth exceeded')")]
@@ -125,7 +125,7 @@ def test_a_page_over_the_time_budget_is_stopped_recorded_and_skipped(tmp_path, m
     with db.open_archive(tmp_path / "a.duckdb") as con:
         load_records(con, records, "run-1")
         started = time.monotonic()
-        counts = tasks.extract_and_save(con, "run-1", pending_page_ids(con, ["fmprc_en"]))
+        counts = tasks.extract_and_save(con, "run-1", pending_page_ids(con, ["fmprc_en"]), tmp_path / "staging")
         took = time.monotonic() - started
         errors = con.execute("SELECT url, stage, error FROM crawl_errors").fetchall()
     assert (counts["documents"], counts["errors"]) == (1, 1)
