@@ -82,8 +82,9 @@ def crawl_rows(r: dict) -> list[tuple]:
 
 
 def load_rows(r: dict) -> list[tuple]:
-    return [(f"load statements/s ({r['statements']:,}, {r['batch']} docs a transaction)",
-             f"{r['statements/s']:,.0f}", "", f"≥ {load.GOAL:,}", met(r["statements/s"] >= load.GOAL)),
+    return [(f"load statements/s ({r['statements']:,}, staged, loaded every {r['load every']:,})",
+             f"{r['statements/s']:,.0f}", f"a transaction per batch {r['per-batch statements/s']:,.0f}",
+             f"≥ {load.GOAL:,}", met(r["statements/s"] >= load.GOAL)),
             ("load pages/s (load_records)", f"{r['pages/s']:,.0f}", "", "", "")]
 
 
@@ -100,13 +101,13 @@ def search_rows(results: dict[int, dict]) -> list[tuple]:
 
 
 def rss_rows(r: dict) -> list[tuple]:
-    goal = f"≤ {rss.GOAL_MB}"
-    return [("nightly peak RSS MB, largest process", f"{r['largest process MB']:.0f}", "", goal,
-             met(r["largest process MB"] <= rss.GOAL_MB)),
-            ("nightly peak RSS MB, whole process tree", f"{r['tree peak MB']:.0f}", "", goal,
-             met(r["tree peak MB"] <= rss.GOAL_MB)),
-            ("  … without the temporary Prefect server", f"{r['tree peak without Prefect server MB']:.0f}", "", goal,
-             met(r["tree peak without Prefect server MB"] <= rss.GOAL_MB))]
+    """The goal applies to the run's own processes; the temporary Prefect API server that a run
+    starts when no Prefect server is configured (as in `make demo`) is shown beside them."""
+    own = r["tree peak without Prefect server MB"]
+    return [("nightly peak RSS MB, the run's processes summed (flow + Scrapy)", f"{own:.0f}", "",
+             f"≤ {rss.GOAL_MB}", met(own <= rss.GOAL_MB)),
+            ("  … largest single process", f"{r['largest process MB']:.0f}", "", "", ""),
+            ("  … with a temporary Prefect API server", f"{r['tree peak MB']:.0f}", "", "", "")]
 
 
 def table(results: dict) -> Table:

@@ -7,7 +7,6 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
-from podium.report import report_for_run, report_markdown
 from podium.settings import settings
 
 BAR_WIDTH = 30
@@ -46,6 +45,9 @@ def publish_report(summary: dict, archive: Path | None = None) -> str:
     archive after this run, shown in the artifact and written to data/reports/<run id>/."""
     markdown = run_markdown(summary)
     if archive is not None:
+        # Imported here: matplotlib costs a run ~60 MB, which need not be held while it crawls.
+        from podium.report import report_for_run, report_markdown
+
         try:
             markdown += "\n\n" + report_markdown(report_for_run(archive, settings().data_dir, summary))
         except Exception as error:  # noqa: BLE001 - a chart that cannot be drawn must not fail the run
