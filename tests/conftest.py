@@ -84,6 +84,17 @@ def nightly_archive(prefect_harness, tmp_path_factory) -> tuple[Path, dict]:
     return archive, summary
 
 
+@pytest.fixture(scope="session")
+def en_zh_archive(nightly_archive, tmp_path_factory) -> tuple[Path, dict]:
+    """A copy of the fmprc_en archive with a nightly run of fmprc_zh on top, and that run's summary."""
+    from flows.nightly import nightly
+
+    archive = tmp_path_factory.mktemp("en-zh") / "archive.duckdb"
+    shutil.copyfile(nightly_archive[0], archive)
+    summary = nightly(sources=["fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
+    return archive, summary
+
+
 @pytest.fixture
 def copy_snapshot(tmp_path):
     """A private copy of one source's snapshot that a test may change: copy_snapshot(key, keep=…)."""

@@ -109,20 +109,12 @@ def test_chinese_title_dates():
 
 # -- a real crawl of the replayed snapshot -----------------------------------------------------
 
-@pytest.fixture(scope="module")
-def both_archive(prefect_harness, tmp_path_factory):
-    """The archive after one nightly run of fmprc_en and fmprc_zh over the bundled snapshots."""
-    archive = tmp_path_factory.mktemp("zh") / "archive.duckdb"
-    summary = nightly(sources=["fmprc_en", "fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
-    return archive, summary
-
-
 def archived_statements(archive, url: str) -> list[dict]:
     return transcript_archived_statements(archive, url, keep_unregistered=True)
 
 
-def test_crawl_archives_every_recorded_zh_page(both_archive):
-    archive, summary = both_archive
+def test_crawl_archives_every_recorded_zh_page(en_zh_archive):
+    archive, summary = en_zh_archive
     details = [r for r in snapshot_rows("fmprc_zh") if r["file"].startswith("detail/")]
     assert summary["errors"] == []
     with open_archive(archive, read_only=True) as con:
@@ -132,8 +124,8 @@ def test_crawl_archives_every_recorded_zh_page(both_archive):
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
-def test_crawled_and_archived_page_matches_the_page(both_archive, expected):
-    archive, _ = both_archive
+def test_crawled_and_archived_page_matches_the_page(en_zh_archive, expected):
+    archive, _ = en_zh_archive
     statements = archived_statements(archive, expected["url"])
     got = observed(statements)
     assert got == {key: expected[key] for key in got}
@@ -141,8 +133,8 @@ def test_crawled_and_archived_page_matches_the_page(both_archive, expected):
         (dt.date.fromisoformat(expected["date"]), expected["date_basis"], "zh")}
 
 
-def test_listing_dates_are_staged_with_each_page(both_archive):
-    archive, _ = both_archive
+def test_listing_dates_are_staged_with_each_page(en_zh_archive):
+    archive, _ = en_zh_archive
     with open_archive(archive, read_only=True) as con:
         rows = con.execute("SELECT url, listing->>'list_date' FROM pages"
                            " WHERE source_id = 'fmprc_zh' AND page_kind = 'detail'").fetchall()
@@ -160,9 +152,9 @@ def counts(archive) -> dict:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CONTENT_ROWS}
 
 
-def test_second_run_adds_nothing_and_stops_paging(both_archive, tmp_path):
+def test_second_run_adds_nothing_and_stops_paging(en_zh_archive, tmp_path):
     archive = tmp_path / "again.duckdb"
-    shutil.copyfile(both_archive[0], archive)
+    shutil.copyfile(en_zh_archive[0], archive)
     before = counts(archive)
     second = nightly(sources=["fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
     listing, detail = requests_logged(second, "fmprc_zh")
@@ -185,8 +177,8 @@ def test_since_and_until_are_honoured_by_the_listing_dates(replay_url, tmp_path)
 
 # -- the en/zh join ---------------------------------------------------------------------------
 
-def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(both_archive):
-    archive, _ = both_archive
+def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(en_zh_archive):
+    archive, _ = en_zh_archive
     with open_archive(archive, read_only=True) as con:
         days = con.execute("SELECT date, country, en_title, zh_title, en_answers, zh_answers"
                            " FROM v_briefing_days ORDER BY date").fetchall()
@@ -200,8 +192,8 @@ def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(both_archive):
     assert by_day[dt.date(2020, 7, 3)][4:] == (11, 11)
 
 
-def test_statements_of_both_languages_join_through_the_briefing_day(both_archive):
-    archive, _ = both_archive
+def test_statements_of_both_languages_join_through_the_briefing_day(en_zh_archive):
+    archive, _ = en_zh_archive
     with open_archive(archive, read_only=True) as con:
         pairs = con.execute(
             "SELECT en.questioner, zh.questioner, en.speaker_id, zh.speaker_id FROM v_briefing_answers a"

@@ -3,14 +3,13 @@ by reading the Content API items) against the parser and against the archive aft
 of the replayed Search and Content APIs; incremental runs; since/until on public_timestamp."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from conftest import SNAPSHOTS, expected_pages, snapshot_rows
+from conftest import SNAPSHOTS, expected_pages, snapshot_rows, write_index
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium import gov_uk
@@ -123,13 +122,6 @@ def test_crawled_item_matches_the_item(crawled, expected):
     assert statement["text"].startswith(expected["first_words"])
 
 
-def write_index(snapshot: Path, rows: list[dict]) -> None:
-    with open(snapshot / SOURCE / "index.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def crawl_log(summary: dict) -> str:
     return (settings().data_dir / "runs" / summary["run"]["run_id"] / f"{SOURCE}.log").read_text()
 
@@ -138,14 +130,14 @@ def test_second_run_adds_nothing_and_a_later_run_fetches_only_new_items(prefect_
     snapshot, archive = copy_snapshot(SOURCE), tmp_path / "a.duckdb"
     newest = {r["url"] for r in CONTENT_ROWS[:3]}  # the index lists items newest first
     rows = snapshot_rows(SOURCE)
-    write_index(snapshot, [r for r in rows if r["url"] not in newest])  # not yet published
+    write_index(snapshot, SOURCE, [r for r in rows if r["url"] not in newest])  # not yet published
     nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
     before = set(archived(archive))
     assert before == {r["url"] for r in CONTENT_ROWS} - newest
     again = nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
     assert again["run"]["pages_new"] == 0 and set(archived(archive)) == before
     assert "listing requests=1 detail requests=0" in crawl_log(again)  # stops at the frontier
-    write_index(snapshot, rows)  # now published
+    write_index(snapshot, SOURCE, rows)  # now published
     later = nightly(sources=[SOURCE], replay=str(snapshot), archive=str(archive))
     assert set(archived(archive)) == before | newest
     assert later["run"]["pages_new"] == len(newest)

@@ -35,17 +35,6 @@ def sql(archive, query: str, params=()):
         return con.execute(query, list(params)).fetchall()
 
 
-@pytest.fixture(scope="module")
-def en_zh_archive(nightly_archive, tmp_path_factory):
-    """The fmprc_en archive with a nightly run of fmprc_zh on top (a copy: others share the original)."""
-    from flows.nightly import nightly
-
-    archive = tmp_path_factory.mktemp("en-zh") / "archive.duckdb"
-    shutil.copyfile(nightly_archive[0], archive)
-    nightly(sources=["fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
-    return archive
-
-
 @pytest.fixture
 def private_archive(nightly_archive, tmp_path):
     """A copy of the fmprc_en archive, its published copy and its index that a test may change."""
@@ -96,10 +85,10 @@ def test_speaker_filter_by_name_alias_and_id(nightly_archive):
 
 
 def test_speaker_filter_ignores_case_spaces_and_dots(en_zh_archive):
-    expected = hits_of(en_zh_archive, "China", limit=100, speaker="Hua Chunying")
+    expected = hits_of(en_zh_archive[0], "China", limit=100, speaker="Hua Chunying")
     assert expected and {h.speaker for h in expected} == {"Hua Chunying"}
     for written in ("Hua  Chunying", "hua chunying.", "HUA CHUNYING"):
-        assert hits_of(en_zh_archive, "China", limit=100, speaker=written) == expected, written
+        assert hits_of(en_zh_archive[0], "China", limit=100, speaker=written) == expected, written
 
 
 def test_date_filters(nightly_archive):
@@ -110,16 +99,16 @@ def test_date_filters(nightly_archive):
 
 
 def test_source_language_and_country_filters(en_zh_archive):
-    assert {h.source_id for h in hits_of(en_zh_archive, "人权 human rights", limit=100)} == {"fmprc_en", "fmprc_zh"}
-    zh = hits_of(en_zh_archive, "人权 human rights", limit=100, source="fmprc_zh")
+    assert {h.source_id for h in hits_of(en_zh_archive[0], "人权 human rights", limit=100)} == {"fmprc_en", "fmprc_zh"}
+    zh = hits_of(en_zh_archive[0], "人权 human rights", limit=100, source="fmprc_zh")
     assert zh and {h.source_id for h in zh} == {"fmprc_zh"}
-    assert hits_of(en_zh_archive, "人权 human rights", limit=100, language="zh") == zh
-    assert hits_of(en_zh_archive, "human rights", limit=5, country="cn")
-    assert hits_of(en_zh_archive, "human rights", limit=5, country="US") == []
+    assert hits_of(en_zh_archive[0], "人权 human rights", limit=100, language="zh") == zh
+    assert hits_of(en_zh_archive[0], "human rights", limit=5, country="cn")
+    assert hits_of(en_zh_archive[0], "human rights", limit=5, country="US") == []
 
 
 def test_a_known_chinese_phrase_is_found(en_zh_archive):
-    hits = hits_of(en_zh_archive, ZH_PHRASE)
+    hits = hits_of(en_zh_archive[0], ZH_PHRASE)
     assert hits and hits[0].url.endswith(ZH_PAGE)
     assert hits[0].speaker == "Hua Chunying" and str(hits[0].date) == "2019-12-03"
     assert f"«{ZH_PHRASE}»" in hits[0].snippet
@@ -129,9 +118,9 @@ def test_a_known_chinese_phrase_is_found(en_zh_archive):
 @pytest.mark.parametrize("phrase", ZH_QUERIES)
 def test_chinese_search_finds_every_statement_holding_the_phrase(en_zh_archive, phrase):
     """Recall and precision against a plain substring match in SQL."""
-    expected = {row[0] for row in sql(en_zh_archive, "SELECT statement_id FROM v_statements WHERE"
+    expected = {row[0] for row in sql(en_zh_archive[0], "SELECT statement_id FROM v_statements WHERE"
                                       " contains(text, ?) OR contains(coalesce(question, ''), ?)", [phrase, phrase])}
-    found = {h.statement_id for h in hits_of(en_zh_archive, phrase, limit=1000)}
+    found = {h.statement_id for h in hits_of(en_zh_archive[0], phrase, limit=1000)}
     assert expected and found == expected
 
 

@@ -4,14 +4,13 @@ after real crawls of the replayed feed; the turn splitter on a briefing-shaped t
 runs over older and newer feed versions; since/until."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from conftest import SNAPSHOTS, expected_pages, snapshot_rows
+from conftest import SNAPSHOTS, expected_pages, snapshot_rows, write_index
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium import state_gov
@@ -147,14 +146,11 @@ def test_an_item_without_body_is_an_extraction_error():
 # -- real crawls through the replay server ----------------------------------------------------
 
 def with_feed(snapshot: Path, feed: str) -> None:
-    """Point the recording's one feed URL at another recorded version of the feed."""
-    index = snapshot / SOURCE / "index.csv"
-    rows = list(csv.DictReader(open(index, encoding="utf-8", newline="")))
+    """Point the recording's one feed URL (in a whole copy of the snapshot) at another recorded
+    version of the feed."""
+    rows = snapshot_rows(SOURCE)
     rows[0]["file"] = feed
-    with open(index, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_index(snapshot, SOURCE, rows)
 
 
 def archived(archive) -> dict[str, list[dict]]:
