@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import seed_archive, timed  # noqa: E402
-from storage import search  # noqa: E402
+from storage import search, search_index  # noqa: E402
 from storage.db import load_fts, open_archive, transaction  # noqa: E402
 
 WORD = re.compile(r"[A-Za-z]{5,}")
@@ -125,10 +125,10 @@ def measure(path: Path, queries, duckdb_queries: int) -> dict:
     out: dict = {}
     with open_archive(path) as con:
         out["statements"] = con.execute("SELECT count(*) FROM v_statements").fetchone()[0]
-        out["podium build s"] = timed(lambda: search.rebuild_index(con))[0] / 1000
-        out["podium update s"] = timed(lambda: search.update_index(con))[0] / 1000
+        out["podium build s"] = timed(lambda: search_index.rebuild_index(con))[0] / 1000
+        out["podium update s"] = timed(lambda: search_index.update_index(con))[0] / 1000
         out["duckdb build s"] = timed(lambda: build_duckdb_fts(con))[0] / 1000
-    out["index MB"] = sum(f.stat().st_size for f in search.index_dir(path).rglob("*") if f.is_file()) / 1e6
+    out["index MB"] = sum(f.stat().st_size for f in search_index.index_dir(path).rglob("*") if f.is_file()) / 1e6
     with open_archive(path, read_only=True) as con:
         load_fts(con)  # once, outside the timed queries
         search.search(con, "warm up", 1)

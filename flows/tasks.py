@@ -18,7 +18,7 @@ from podium.crash import crash_point
 from podium.extract import Extraction, ExtractionError, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
-from storage import documents, links, registry as archive_registry, runs, search
+from storage import documents, links, registry as archive_registry, runs, search_index
 from storage.db import open_archive, publish, transaction
 from storage.extracted import ExtractionStage, arrow_schemas, empty_folder, stage_folder
 from storage.load import load_staging, record_error
@@ -191,7 +191,7 @@ def extract_again(archive: Path, run_id: str, sources: list[str], since=None, un
 def update_search_index(archive: Path) -> None:
     """Bring the search index beside the archive in step with it (only changed documents)."""
     with open_archive(archive) as con:
-        search.update_index(con)
+        search_index.update_index(con)
 
 
 @task(name="finish-run")

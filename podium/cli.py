@@ -365,15 +365,15 @@ def reindex(
 ) -> None:
     """Rebuild the search index (<archive>.search/) from the archive, then check that both hold the
     same statements. Runs hold the archive's lock, so this waits for a running flow."""
-    from storage import search as statements_search
+    from storage import search_index
     from storage.db import ArchiveError
 
     path = archive_or_default(archive)
     try:
         if not check:
-            built = statements_search.rebuild_archive_index(path, settings().lock_wait_seconds)
+            built = search_index.rebuild_archive_index(path, settings().lock_wait_seconds)
             console.print(f"search index rebuilt: {built.statements} statements of {built.documents_replaced} documents")
-        missing, extra = statements_search.archive_disagreements(path)
+        missing, extra = search_index.archive_disagreements(path)
     except ArchiveError as error:
         fail(str(error))
     if missing or extra:

@@ -16,7 +16,7 @@ import pytest
 from conftest import copy_snapshot_to, snapshot_rows
 from storage.db import open_archive, published_path
 from storage.extracted import stage_folder
-from storage.search import index_disagreements
+from storage.search_index import index_disagreements
 
 PODIUM = Path(sys.executable).parent / "podium"
 DETAILS = 10  # detail pages in the crash tests' snapshot

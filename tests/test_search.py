@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from conftest import SNAPSHOTS, expected_pages
 from podium.cli import app
 from storage.db import open_archive, published_path
-from storage.search import Filters, index_dir, index_disagreements, search, search_archive, update_index
+from storage.search import Filters, search, search_archive
+from storage.search_index import index_dir, index_disagreements, update_index
 
 # Read on the pages: detail/t1721177.shtml.gz (fmprc_zh, 2019-12-03, Hua Chunying) has the phrase
 # 美国驻北约大使 in a question and twice in its answer; t1611144 (2018-11-07) opens with the
