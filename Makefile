@@ -30,6 +30,7 @@ browser:
 
 # Benchmarks print tables (quality and speed against the libraries podium competes with).
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run_all.py
 
 clean:

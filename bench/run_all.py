@@ -5,7 +5,8 @@ is then the seed of real statements for the load and search benchmarks.
 
     .venv/bin/python bench/run_all.py [--quick]
 
---quick is a fast check: search at 100k statements only, a 500-page crawl, 50k statements loaded.
+--quick is a fast check: search at 100k statements only, a 500-page crawl, 50k statements loaded,
+the DuckLake trial at 100k statements.
 """
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import crawl, extraction, load, quotes, rss, search  # noqa: E402
+from bench import crawl, ducklake, extraction, load, quotes, rss, search  # noqa: E402
 from bench.common import machine  # noqa: E402
 
 progress = Console(stderr=True)
-FULL = {"search": [100_000, 1_000_000], "crawl": 2000, "load": 200_000}
-QUICK = {"search": [100_000], "crawl": 500, "load": 50_000}
+FULL = {"search": [100_000, 1_000_000], "crawl": 2000, "load": 200_000, "ducklake": 1_000_000}
+QUICK = {"search": [100_000], "crawl": 500, "load": 50_000, "ducklake": 100_000}
 
 
 def run(sizes: dict) -> dict:
@@ -41,6 +42,7 @@ def run(sizes: dict) -> dict:
             ("crawl", lambda: crawl.measure(sizes["crawl"])),
             ("load", lambda: load.measure(work / "nightly.duckdb", work, sizes["load"])),
             ("search", lambda: search.measure_sizes(work / "nightly.duckdb", sizes["search"])),
+            ("ducklake", lambda: ducklake.measure(work / "nightly.duckdb", work, sizes["ducklake"])),
         ]
         for name, step in steps:
             started = time.perf_counter()
@@ -110,12 +112,24 @@ def rss_rows(r: dict) -> list[tuple]:
             ("  … with a temporary Prefect API server", f"{r['tree peak MB']:.0f}", "", "", "")]
 
 
+def ducklake_rows(r: dict) -> list[tuple]:
+    """The DuckLake trial's load and writer rows; its queries are in the notes below the table."""
+    size = f"{r['statements']:,} statements"
+    rows = [(f"archive load statements/s, one transaction, {size}", f"{r['statements'] / r['duckdb load s']:,.0f}",
+             f"DuckLake {r['statements'] / r['lake load s']:,.0f}", "", "")]
+    for ours, lake in zip(r["duckdb writers"], r["lake writers"]):
+        rows.append((f"{lake['writers']} writers at once, rows/s (the file queues them)", f"{ours['rows/s']:,.0f}",
+                     f"DuckLake {lake['rows/s']:,.0f}", "", ""))
+    return rows
+
+
 def table(results: dict) -> Table:
     out = Table(title="podium benchmarks", caption=machine())
     for column in ("measure", "podium", "competitor(s)", "goal", "met?"):
         out.add_column(column, justify="left" if column in ("measure", "competitor(s)") else "right")
     for row in (extraction_rows(results["extraction"]) + quote_rows(results["quotes"]) + crawl_rows(results["crawl"])
-                + load_rows(results["load"]) + search_rows(results["search"]) + rss_rows(results["rss"])):
+                + load_rows(results["load"]) + search_rows(results["search"]) + rss_rows(results["rss"])
+                + ducklake_rows(results["ducklake"])):
         out.add_row(*row)
     return out
 
@@ -128,6 +142,10 @@ def notes(results: dict) -> list[str]:
     for r in results["search"].values():
         lines.append(f"search at {r['statements']:,}: podium index build {r['podium build s']:.0f} s, update with"
                      f" nothing new {r['podium update s']:.1f} s; DuckDB fts build {r['duckdb build s']:.0f} s")
+    lake = results["ducklake"]
+    lines.append(f"DuckLake trial at {lake['statements']:,} statements, p50 ms, DuckDB file vs DuckLake: " + "; ".join(
+        f"{name} {lake['duckdb queries'][name]['p50 ms']:.0f} vs {lake['lake queries'][name]['p50 ms']:.0f}"
+        for name in ducklake.QUERIES))
     return lines
 
 
