@@ -39,6 +39,10 @@ PER_PAGE = 20
 LINK = '<li><a href="./t{id}.shtml" target="_blank">{title}</a></li>'
 
 
+
+GOAL_PAGES_PER_MINUTE = 1500  # issue 3: the full pipeline
+GOAL_SHARE_OF_DO_NOTHING = 0.5  # issue 3: the crawl alone, against a do-nothing spider
+
 def listing_html(template: str, links: list[str], index: int, count: int) -> str:
     head, rest = template.split('<div class="newsLst_mod">', 1)
     tail = rest.split("</ul>", 1)[1]

@@ -78,9 +78,11 @@ def quote_rows(rows: list[dict]) -> list[tuple]:
 def crawl_rows(r: dict) -> list[tuple]:
     rate, noop = r["pages/min"], r["pages/min"]["do-nothing spider"]
     full, only = rate["podium full pipeline (crawl+load+extract)"], rate["podium crawl only"]
-    site = f"{r['fetched']:,} pages"
-    return [(f"crawl pages/min, full pipeline ({site})", f"{full:,.0f}", f"do-nothing spider {noop:,.0f}", "", ""),
-            ("crawl pages/min, crawl only", f"{only:,.0f}", f"do-nothing spider {noop:,.0f}", "", "")]
+    share, site = only / noop, f"{r['fetched']:,} pages"
+    return [(f"crawl pages/min, full pipeline ({site})", f"{full:,.0f}", f"do-nothing spider {noop:,.0f}",
+             f"≥ {crawl.GOAL_PAGES_PER_MINUTE:,}", met(full >= crawl.GOAL_PAGES_PER_MINUTE)),
+            ("crawl pages/min, crawl only", f"{only:,.0f} ({share:.0%})", f"do-nothing spider {noop:,.0f}",
+             f"≥ {crawl.GOAL_SHARE_OF_DO_NOTHING:.0%} of do-nothing", met(share >= crawl.GOAL_SHARE_OF_DO_NOTHING))]
 
 
 def load_rows(r: dict) -> list[tuple]:

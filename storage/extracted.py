@@ -3,7 +3,7 @@
 Saving each batch of pages in a small transaction of its own spends most of its time committing:
 DuckDB writes small appends to its write-ahead log, then reads and recompresses them again at every
 checkpoint. One large `INSERT … SELECT` from staged files writes whole row groups straight into the
-database file instead (about 4× faster at 200k statements, bench/load.py). So extraction stages
+database file instead (3–4× faster at 200k statements, bench/load.py). So extraction stages
 each batch (on disk, so memory stays flat), and the stage is loaded in one transaction once
 `load_every` statements wait, and at the end. A kill before a load loses only staged work: those
 pages have no document yet, so the next run extracts them again.
@@ -79,7 +79,7 @@ class ExtractionStage:
         self.batches += 1
         for table, columns in columns_of(extractions, now).items():
             data = pa.Table.from_pydict(columns, schema=self.schemas[table])
-            # uncompressed and plain: the files live minutes, and writing them is 4x faster so
+            # uncompressed and plain: the files live only until the load, and are written ~4x faster
             pq.write_table(data, self.folder / f"{table}-{self.batches:06d}.parquet", compression="none",
                            use_dictionary=False, write_statistics=False)
         self.statements += sum(len(e.statements) for e in extractions)
@@ -110,7 +110,7 @@ class ExtractionStage:
 
 def replace_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
     """Delete these documents, if archived, with their statements, mentions and links. Checked
-    first: new documents (most of them) cost one indexed lookup, not four scans."""
+    first: new documents (most of them) cost one query, not four scans of the big tables."""
     with id_table(con, doc_ids) as ids:
         docs = f"(SELECT id FROM {ids})"
         if not con.execute(f"SELECT count(*) FROM documents WHERE doc_id IN {docs}").fetchone()[0]:
