@@ -29,9 +29,13 @@ browser:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 # Benchmarks print tables (quality and speed against the libraries podium competes with).
-bench: install
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+bench: $(VENV)/.bench-stamp
 	$(BIN)/python bench/run_all.py
+
+# The bench extra (DuckLake, PostgreSQL via pgserver), installed once per change of pyproject.toml.
+$(VENV)/.bench-stamp: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
 
 clean:
 	rm -rf data .pytest_cache

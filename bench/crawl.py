@@ -10,7 +10,6 @@ until there are --pages of them, with listing pages in the same template (20 lin
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import shutil
 import subprocess
@@ -29,7 +28,7 @@ from bench.common import data_dir  # noqa: E402
 from flows.crawl import REPLAY_SETTINGS, CrawlRequest, run_crawl  # noqa: E402
 from flows.tasks import export_crawl_state, extract_and_save  # noqa: E402
 from storage.extracted import stage_folder  # noqa: E402
-from podium.replay import serving  # noqa: E402
+from podium.replay import read_index, serving, write_index  # noqa: E402
 from storage import documents  # noqa: E402
 from storage.db import open_archive  # noqa: E402
 from storage.load import load_staging  # noqa: E402
@@ -54,7 +53,7 @@ def listing_html(template: str, links: list[str], index: int, count: int) -> str
 
 def build_site(target: Path, pages: int) -> str:
     """A snapshot folder of `pages` detail pages plus their listing pages; returns the first listing URL."""
-    rows = list(csv.DictReader(open(SNAPSHOT / "index.csv", encoding="utf-8")))
+    rows = read_index(SNAPSHOT)
     details = [r for r in rows if r["file"].startswith("detail/")]
     base = rows[0]["url"].rsplit("/", 1)[0]
     site = target / "fmprc_en"
@@ -74,10 +73,7 @@ def build_site(target: Path, pages: int) -> str:
         chunk = links[index * PER_PAGE:(index + 1) * PER_PAGE]
         (site / name).write_text(listing_html(template, chunk, index, count), encoding="utf-8")
         index_rows.append({"url": f"{base}/{name}", "file": name, "http_status": 200, "content_type": "text/html"})
-    with open(site / "index.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(index_rows[0]))
-        writer.writeheader()
-        writer.writerows(index_rows)
+    write_index(site, index_rows)
     return f"{base}/default.shtml"
 
 

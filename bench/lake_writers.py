@@ -8,7 +8,6 @@ lock, to the DuckDB file; `try_open_for_writing` is a second process opening the
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import multiprocessing
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from storage.db import connect as open_archive_connection, open_archive, writer_lock
+from storage.db import connect as open_archive_connection, load_packaged_extension, open_archive, writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -30,22 +29,9 @@ WRITER_TIMEOUT_S = 900.0  # for one round of writers, the file's queue on its lo
 
 # -- extensions, PostgreSQL and the lake ------------------------------------------------------------
 
-def extension_path(package_name: str) -> Path:
-    """The extension binary inside its wheel (duckdb-extension-<name>), as storage.db does for fts."""
-    package = Path(importlib.import_module(package_name).__file__).parent
-    found = sorted(package.rglob("*.duckdb_extension"))
-    if not found:
-        raise RuntimeError(f"{package_name} is installed but has no extension file under {package}")
-    return found[0]
-
-
 def load_lake_extensions(con: duckdb.DuckDBPyConnection) -> None:
-    for name, package_name in EXTENSIONS.items():
-        try:
-            con.load_extension(name)
-        except duckdb.Error:
-            con.install_extension(str(extension_path(package_name)))
-            con.load_extension(name)
+    for name, package in EXTENSIONS.items():
+        load_packaged_extension(con, name, package)
 
 
 def lake_connection(uri: str, data: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

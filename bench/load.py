@@ -33,12 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import seed_archive  # noqa: E402
-from podium.extract import Document, Extraction, Statement  # noqa: E402
+from podium.extract import Document, Extraction, Statement, statement_id_for  # noqa: E402
 from podium.mentions import MENTION_COLUMNS  # noqa: E402
-from flows.tasks import LOAD_EVERY  # noqa: E402
 from storage import extracted  # noqa: E402
 from storage.db import connect as open_archive_connection, open_archive  # noqa: E402
-from storage.extracted import ExtractionStage, arrow_schemas, empty_folder, stage_folder  # noqa: E402
+from storage.extracted import LOAD_EVERY, ExtractionStage, arrow_schemas, empty_folder, stage_folder  # noqa: E402
 from storage.load import load_records  # noqa: E402
 
 GOAL = 100_000  # statements per second, from the issue
@@ -69,7 +68,7 @@ def copy_extraction(extraction: Extraction, k: int) -> Extraction:
     """The same extraction under a new document id (and so new statement ids)."""
     doc_id = f"{extraction.document.doc_id}x{k}"
     document = dataclasses.replace(extraction.document, doc_id=doc_id, url=f"{extraction.document.url}#x{k}")
-    statements = [dataclasses.replace(s, doc_id=doc_id, statement_id=f"{doc_id}-{s.seq:04d}")
+    statements = [dataclasses.replace(s, doc_id=doc_id, statement_id=statement_id_for(doc_id, s.seq))
                   for s in extraction.statements]
     new_ids = {old.statement_id: new.statement_id for old, new in zip(extraction.statements, statements)}
     mentions = [(new_ids.get(m[0], m[0]), *m[1:]) for m in extraction.mentions]
@@ -88,25 +87,34 @@ def replicate(seeds: list[Extraction], statements: int) -> list[Extraction]:
     return out
 
 
+class TimedStage(ExtractionStage):
+    """The flow's stage, adding up the seconds its loads spend in DuckDB."""
+    in_duckdb = 0.0
+
+    def load(self, con) -> int:
+        started = time.perf_counter()
+        try:
+            return super().load(con)
+        finally:
+            self.in_duckdb += time.perf_counter() - started
+
+
 def save_all(archive: Path, extractions: list[Extraction], batch: int, load_every: int) -> tuple[float, float]:
-    """Seconds to save every extraction into a new archive, staged in batches and loaded whenever
-    `load_every` statements wait (as flows.tasks.extract_and_save does), closing included; and
-    the seconds of that spent in DuckDB (loading the stage and closing)."""
+    """Seconds to save every extraction into a new archive through the flow's stage (as
+    flows.tasks.extract_and_save does), closing included; and the seconds of that spent in DuckDB
+    (loading the stage and closing)."""
     with open_archive(archive):
         pass  # the schema is made before the clock starts
-    started, in_duckdb = time.perf_counter(), 0.0
+    started = time.perf_counter()
     with empty_folder(stage_folder(archive)) as folder:
         con = open_archive_connection(archive)
-        stage = ExtractionStage(folder, arrow_schemas(con))
+        stage = TimedStage(folder, arrow_schemas(con), load_every)
         for start in range(0, len(extractions), batch):
-            stage.add(extractions[start:start + batch])
-            if stage.statements >= load_every or start + batch >= len(extractions):
-                loading = time.perf_counter()
-                stage.load(con)
-                in_duckdb += time.perf_counter() - loading
+            stage.save(con, extractions[start:start + batch])
+        stage.load(con)
         closing = time.perf_counter()
         con.close()  # the checkpoint: what the WAL holds is written into the database file
-        in_duckdb += time.perf_counter() - closing
+        in_duckdb = stage.in_duckdb + time.perf_counter() - closing
     return time.perf_counter() - started, in_duckdb
 
 

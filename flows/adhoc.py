@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from prefect import flow
 
-from flows.nightly import crawl_pipeline
+from flows.nightly import crawl_pipeline, enabled_sources
 from flows.runs import run_name
 from flows.params import SourceKey, source_keys
 from flows.reprocess import reprocess as reprocess_flow
@@ -67,7 +67,7 @@ def adhoc_crawl(sources: list[SourceKey] | None = None, since: dt.date | None = 
     if urls:
         grouped = group_urls(urls, keys, allow_private=bool(replay))
         return crawl_pipeline("adhoc-crawl", list(grouped), replay, archive, urls=grouped)
-    keys = keys or [s.key for s in settings().sources if s.enabled]
+    keys = keys or enabled_sources(schedule=None)
     return crawl_pipeline("adhoc-crawl", keys, replay, archive, max_pages=max_pages,
                           since=since.isoformat() if since else None,
                           until=until.isoformat() if until else None)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
@@ -30,8 +31,10 @@ def backfill_id(source: str, since: dt.date, until: dt.date) -> str:
 
 
 @task(name="finished-chunks")
-def finished_chunks(archive, bid: str, source: str) -> set[dt.date]:
-    with open_archive(archive) as con:
+def finished_chunks(archive: Path, bid: str, source: str) -> set[dt.date]:
+    if not archive.exists():
+        return set()
+    with open_archive(archive, read_only=True) as con:
         return runs.finished_chunks(con, bid, source)
 
 
@@ -67,9 +70,8 @@ def backfill(sources: list[SourceKey], since: dt.date, until: dt.date, chunk_day
             if chunk[0] in done:
                 get_run_logger().info("%s %s…%s: already done", source, *chunk)
                 continue
-            summary = crawl_pipeline("backfill", [source], replay, archive, since=chunk[0].isoformat(),
-                                     until=chunk[1].isoformat())
-            finish_chunk(path, bid, source, chunk, summary["run"]["run_id"])
-            summaries.append(summary)
+            summaries.append(crawl_pipeline(
+                "backfill", [source], replay, archive, since=chunk[0].isoformat(), until=chunk[1].isoformat(),
+                then=lambda run, chunk=chunk: finish_chunk(run.path, bid, source, chunk, run.run_id)))
         progress.report(f"backfill {source}", len(chunks), len(chunks))
     return summaries

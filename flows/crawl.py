@@ -73,11 +73,21 @@ def scrapy_command(request: CrawlRequest) -> list[str]:
     return command
 
 
-def staged_count(staging: Path) -> int:
-    if not staging.exists():
-        return 0
-    with open(staging, "rb") as handle:
-        return sum(1 for _ in handle)
+class StagedLines:
+    """How many records a spider has staged so far: each count reads only what was added since
+    the last one (the file grows by whole page bodies)."""
+
+    def __init__(self, path: Path):
+        self.path, self.offset, self.lines = path, 0, 0
+
+    def count(self) -> int:
+        if self.path.exists():
+            with open(self.path, "rb") as handle:
+                handle.seek(self.offset)
+                while chunk := handle.read(1 << 20):
+                    self.lines += chunk.count(b"\n")
+                    self.offset += len(chunk)
+        return self.lines
 
 
 def run_crawl(request: CrawlRequest, poll_seconds: float = 0.5) -> CrawlResult:
@@ -88,10 +98,13 @@ def run_crawl(request: CrawlRequest, poll_seconds: float = 0.5) -> CrawlResult:
     with open(output, "w", encoding="utf-8") as sink:
         process = subprocess.Popen(scrapy_command(request), cwd=project_root(), env=env, stdout=sink,
                                    stderr=subprocess.STDOUT, text=True)
+        staged = StagedLines(request.staging)
         while process.poll() is None:
-            progress.report(f"crawl {request.source}", staged_count(request.staging))
+            if progress.listening():
+                progress.report(f"crawl {request.source}", staged.count())
             time.sleep(poll_seconds)
-    progress.report(f"crawl {request.source}", staged_count(request.staging))
+    if progress.listening():
+        progress.report(f"crawl {request.source}", staged.count())
     stats_file = Path(f"{request.staging}.stats.json")
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     result = CrawlResult(request.source, request.staging, request.log_file, stats, process.returncode)

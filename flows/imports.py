@@ -18,10 +18,8 @@ def load_and_extract(flow_name: str, records: list[dict], archive: str | None) -
     sources = sorted({r["source_id"] for r in records})
     with recorded_run(flow_name, sources, archive) as run:
         staging = write_staging(settings().data_dir / "runs" / run.run_id / f"{flow_name}.jsonl", records)
-        loaded = load(run.path, staging, run.run_id, "+".join(sources))
-        run.counts.update({"pages_fetched": sum(r["type"] == "page" for r in records), "pages_new": loaded["new"],
-                           "pages_revised": loaded["revised"], "pages_unchanged": loaded["unchanged"],
-                           "errors": loaded["errors"]})
+        run.counts.update(load(run.path, staging, run.run_id, "+".join(sources)),
+                          pages_fetched=sum(r["type"] == "page" for r in records))
         run.counts.update(extract_pending(run.path, run.run_id, sources))
         update_search_index(run.path)
     return run.summary

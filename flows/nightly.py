@@ -4,11 +4,13 @@ from __future__ import annotations
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Callable
 
 from prefect import flow
 
 from flows.crawl import CrawlFailed, CrawlRequest, crawl_source
-from flows.runs import recorded_run, run_name
+from flows.params import source_keys
+from flows.runs import Run, recorded_run, run_name
 from flows.tasks import export_crawl_state, extract_pending, load, record_failure, update_search_index
 from podium.replay import serving
 from podium.settings import settings
@@ -29,9 +31,7 @@ def crawl_and_load(archive: Path, run_id: str, request: CrawlRequest) -> Counter
     except CrawlFailed as error:
         record_failure(archive, run_id, request.source, "crawl", str(error))
         counts["errors"] += 1
-    loaded = load(archive, request.staging, run_id, request.source)  # whatever was staged
-    counts.update({"pages_new": loaded["new"], "pages_revised": loaded["revised"],
-                   "pages_unchanged": loaded["unchanged"], "errors": loaded["errors"] + loaded["bad_lines"]})
+    counts.update(load(archive, request.staging, run_id, request.source))  # whatever was staged
     return counts
 
 
@@ -48,18 +48,23 @@ def crawl_all(path: Path, run_id: str, sources: list[str], replay: str | None, c
 
 
 def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archive: str | None,
-                   urls: dict[str, list[str]] | None = None, **crawl_options) -> dict:
+                   urls: dict[str, list[str]] | None = None, then: Callable[[Run], None] | None = None,
+                   **crawl_options) -> dict:
     """Crawl, load, extract, index and report: the steps every crawling flow shares.
-    `urls` maps a source to the exact pages to fetch instead of walking its listings."""
+    `urls` maps a source to the exact pages to fetch instead of walking its listings; `then` is a
+    last step of the run's own (it runs under the run's writer lock, before the run is published)."""
     with recorded_run(flow_name, sources, archive) as run:
         crawl_all(run.path, run.run_id, sources, replay, run.counts, urls, **crawl_options)
         run.counts.update(extract_pending(run.path, run.run_id, sources))
         update_search_index(run.path)
+        if then:
+            then(run)
     return run.summary
 
 
-def enabled_sources(schedule: str = "nightly") -> list[str]:
-    return [s.key for s in settings().sources if s.enabled and s.schedule == schedule]
+def enabled_sources(schedule: str | None = "nightly") -> list[str]:
+    """Enabled sources on this schedule (None: on any)."""
+    return [s.key for s in settings().sources if s.enabled and schedule in (None, s.schedule)]
 
 
 @flow(name="nightly", flow_run_name=run_name)
@@ -69,7 +74,5 @@ def nightly(sources: list[str] | None = None, replay: str | None = None, archive
 
     `replay`: a replay server's base URL, or a snapshot folder to serve for this run.
     """
-    keys = sources or enabled_sources()
-    for key in keys:
-        settings().source(key)  # unknown keys fail here, before anything runs
+    keys = source_keys(sources) or enabled_sources()  # unknown keys fail here, before anything runs
     return crawl_pipeline("nightly", keys, replay, archive, max_pages=max_pages)

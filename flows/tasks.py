@@ -20,7 +20,7 @@ from podium.settings import settings
 from podium.speakers import registry
 from storage import documents, links, registry as archive_registry, runs, search_index
 from storage.db import open_archive, publish, transaction
-from storage.extracted import ExtractionStage, arrow_schemas, empty_folder, stage_folder
+from storage.extracted import LOAD_EVERY, ExtractionStage, arrow_schemas, empty_folder, stage_folder
 from storage.load import load_staging, record_error
 
 log = logging.getLogger(__name__)
@@ -62,10 +62,13 @@ def export_crawl_state(archive: Path, source: str, run_dir: Path) -> tuple[Path,
 
 @task(name="load", task_run_name="load-{source}")
 def load(archive: Path, staging: Path, run_id: str, source: str) -> Counter:
+    """Load a staging file; returns the run's counts of it (pages_new, …, errors)."""
     with open_archive(archive) as con:
         result = load_staging(con, staging, run_id, source)
     get_run_logger().info("%s: loaded %s", source, dict(result.counts))
-    return result.counts
+    loaded = result.counts
+    return Counter(pages_new=loaded["new"], pages_revised=loaded["revised"], pages_unchanged=loaded["unchanged"],
+                   errors=loaded["errors"] + loaded["bad_lines"])
 
 
 @task(name="record-failure")
@@ -75,8 +78,8 @@ def record_failure(archive: Path, run_id: str, source: str, stage: str, error: s
 
 
 EXTRACT_BATCH = 200  # pages extracted and staged per batch; PODIUM_EXTRACT_BATCH overrides it
-LOAD_EVERY = 100_000  # staged statements loaded in one transaction; PODIUM_LOAD_EVERY overrides it
-# (the crash tests use 2 and 1, so that points between batches and between loads exist)
+# PODIUM_LOAD_EVERY overrides storage.extracted.LOAD_EVERY (the crash tests use 2 pages a batch
+# and a load every statement, so that points between batches and between loads exist)
 
 
 def extract_batch_size() -> int:
@@ -132,16 +135,11 @@ def extract_and_save(con, run_id: str, page_ids: list[str], folder: Path) -> Cou
     counts: Counter = Counter()
     doc_ids: list[str] = []
     with empty_folder(folder):
-        stage = ExtractionStage(folder, arrow_schemas(con))
+        stage = ExtractionStage(folder, arrow_schemas(con), load_every())
         for pages in documents.in_batches(con, page_ids, extract_batch_size()):
             extractions, failures = extract_batch(pages)
-            if stage.holds_any(extractions):  # the same document twice: the later one must win
-                stage.load(con)
-            stage.add(extractions)
-            crash_point("extract-staged")
             record_errors(con, run_id, failures)
-            if stage.statements >= load_every():
-                stage.load(con)
+            stage.save(con, extractions)
             crash_point("extract-batch")
             counts.update(documents=len(extractions), errors=len(failures),
                           statements=sum(len(e.statements) for e in extractions))

@@ -40,7 +40,7 @@ import trafilatura
 from podium.cleaning import clean_body, text_language
 from podium.dates import MONTHS, full_title_date, iso_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
-                            text_hash)
+                            statement_id_for, text_hash)
 from podium.html import PageDecodeError, clean_text, decode, parse
 from podium.news_dates import statement_date
 from podium.quote_spans import paragraphs
@@ -322,7 +322,7 @@ def press_statement(document: Document, source: Source, registry: Registry) -> S
     speaker = registry.resolve(named[0]) if named else None
     role = speaker.role_on(document.published_at) if speaker else None
     return Statement(
-        statement_id=f"{document.doc_id}-{1:04d}", doc_id=document.doc_id, seq=1,
+        statement_id=statement_id_for(document.doc_id, 1), doc_id=document.doc_id, seq=1,
         speaker_id=speaker.speaker_id if speaker else None,
         speaker_raw=named[0] if named else source.institution,
         role=role.role if role else (named[1] if named else None),
@@ -351,7 +351,7 @@ def quote_statement(document: Document, quote: Quote, seq: int, registry: Regist
     speaker = registry.by_id(quote.speaker_id)
     held = speaker.role_on(day, prefer=_role_noun(quote.role)) if speaker else None
     return Statement(
-        statement_id=f"{document.doc_id}-{seq:04d}", doc_id=document.doc_id, seq=seq,
+        statement_id=statement_id_for(document.doc_id, seq), doc_id=document.doc_id, seq=seq,
         speaker_id=quote.speaker_id, speaker_raw=quote.speaker_raw,
         role=held.role if held else quote.role,
         institution=held.institution if held else _organisation(quote.organisation),

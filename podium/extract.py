@@ -79,6 +79,11 @@ def doc_id_for(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
+def statement_id_for(doc_id: str, seq: int) -> str:
+    """A statement's id: its document's and its place there (1, 2, …)."""
+    return f"{doc_id}-{seq:04d}"
+
+
 # How each source format's pages become documents: format name → "module:function".
 # An extractor takes (StoredPage, Source, Registry) and returns an Extraction.
 EXTRACTORS = {

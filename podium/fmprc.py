@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from podium.dates import DatedAs, chinese_title_date, date_of_briefing, date_of_listed_item, iso_date
-from podium.extract import Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for, text_hash
+from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
+                            statement_id_for, text_hash)
 from podium.html import decode, element_text, lines, parse
 from podium.settings import Source
 from podium.speakers import Registry
@@ -122,9 +123,10 @@ def extract_transcript(page: StoredPage, source: Source, registry: Registry) -> 
     except ValueError as error:
         raise ExtractionError(str(error)) from error
     dated = date_of_page(detail, page.listing or {})
+    unasked = "press_statement" if is_statement_item(detail.title) else "opening_remarks"
     transcript = segment(detail.paragraphs, spokesperson_of(detail),
-                         lambda label: registry.resolve(label) is not None)
-    turns = _as_statement_item(transcript.turns) if is_statement_item(detail.title) else transcript.turns
+                         lambda label: registry.resolve(label) is not None, unasked)
+    turns = transcript.turns
     document = Document(
         doc_id=doc_id_for(page.url), page_id=page.page_id, source_id=source.key, url=page.url,
         doc_type=_doc_type(turns), title=detail.title,
@@ -134,13 +136,6 @@ def extract_transcript(page: StoredPage, source: Source, registry: Registry) -> 
     )
     statements = [_statement(document, seq, turn, source, registry) for seq, turn in enumerate(turns, 1)]
     return Extraction(document, statements)
-
-
-def _as_statement_item(turns: tuple[Turn, ...]) -> tuple[Turn, ...]:
-    for turn in turns:
-        if turn.kind == "opening_remarks":
-            turn.kind = "press_statement"
-    return turns
 
 
 def _doc_type(turns: tuple[Turn, ...]) -> str:
@@ -153,7 +148,7 @@ def _statement(document: Document, seq: int, turn: Turn, source: Source, registr
     speaker = registry.resolve(turn.speaker) if turn.speaker else None
     role = speaker.role_on(document.published_at, prefer="Spokesperson") if speaker else None
     return Statement(
-        statement_id=f"{document.doc_id}-{seq:04d}", doc_id=document.doc_id, seq=seq,
+        statement_id=statement_id_for(document.doc_id, seq), doc_id=document.doc_id, seq=seq,
         speaker_id=speaker.speaker_id if speaker else None, speaker_raw=turn.speaker,
         role=role.role if role else None,
         institution=role.institution if role else source.institution,

@@ -18,7 +18,8 @@ import datetime as dt
 import json
 import re
 
-from podium.extract import Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for, text_hash
+from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
+                            statement_id_for, text_hash)
 from podium.html import block_texts
 from podium.settings import Source
 from podium.speakers import Registry
@@ -138,7 +139,7 @@ def _release(document: Document, item: dict, source: Source) -> Statement:
 def _statement(document: Document, speaker_id: str | None, speaker_raw: str, role: str | None,
                institution: str | None, kind: str) -> Statement:
     return Statement(
-        statement_id=f"{document.doc_id}-{1:04d}", doc_id=document.doc_id, seq=1, speaker_id=speaker_id,
+        statement_id=statement_id_for(document.doc_id, 1), doc_id=document.doc_id, seq=1, speaker_id=speaker_id,
         speaker_raw=speaker_raw, role=role, institution=institution, country="GB",
         statement_date=document.published_at, date_basis=document.date_basis, kind=kind, text=document.text,
         question=None, questioner=None, char_start=0, char_end=len(document.text), language=document.language,

@@ -181,10 +181,16 @@ def _date_of(a, links: set, hints: dict) -> dt.date | None:
     return parse_listing_date(text, hints.get("date_order"))
 
 
-def article_links(page: str | bytes, page_url: str, hints: dict | None = None) -> list[Link]:
-    """The article links of a listing page, in page order, each with the date shown beside it."""
+def listing_tree(page: str | bytes | lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """A listing page parsed once, for both article_links and next_page."""
+    return page if isinstance(page, lxml_html.HtmlElement) else lxml_html.fromstring(page)
+
+
+def article_links(page: str | bytes | lxml_html.HtmlElement, page_url: str, hints: dict | None = None) -> list[Link]:
+    """The article links of a listing page (its text, or listing_tree of it), in page order, each
+    with the date shown beside it."""
     hints = hints or {}
-    tree = lxml_html.fromstring(page)
+    tree = listing_tree(page)
     drop_query = bool(hints.get("drop_query"))
     if hints.get("links"):
         found = _hinted(tree, page_url, hints["links"], drop_query)
@@ -210,10 +216,10 @@ def _numbered_next(tree, page_url: str) -> str | None:
     return None
 
 
-def next_page(page: str | bytes, page_url: str, hints: dict | None = None) -> str | None:
+def next_page(page: str | bytes | lxml_html.HtmlElement, page_url: str, hints: dict | None = None) -> str | None:
     """The URL of the listing's next (older) page, or None on the last page."""
     hints = hints or {}
-    tree = lxml_html.fromstring(page)
+    tree = listing_tree(page)
     if hints.get("next"):
         found = _select(tree, hints["next"])
         return _absolute(found[0].get("href"), page_url, False) if found else None

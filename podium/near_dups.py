@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
+
 SHINGLE = 3
 MAX_DISTANCE = 3  # of 64 bits: the usual threshold for web-scale near-duplicate detection
 MIN_WORDS = 40  # shorter texts (one-line statements) give fingerprints too unstable to compare
 _WORD = re.compile(r"\w+", re.UNICODE)
+BIT_POSITIONS = np.arange(64, dtype=np.uint64)
 
 
 def _shingles(text: str) -> list[str]:
@@ -19,17 +22,13 @@ def _shingles(text: str) -> list[str]:
 
 
 def simhash(text: str) -> int | None:
-    """The 64-bit SimHash of a text as a signed integer (DuckDB BIGINT); None for short texts."""
+    """The 64-bit SimHash of a text as a signed integer (DuckDB BIGINT); None for short texts.
+    A bit is set when more than half of the shingles' hashes have it set."""
     if len(_WORD.findall(text)) < MIN_WORDS:
         return None
-    weights = [0] * 64
-    for shingle in _shingles(text):
-        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    unsigned = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    shingles = _shingles(text)
+    hashes = np.fromiter((int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big")
+                          for s in shingles), dtype=np.uint64, count=len(shingles))
+    ones = ((hashes[:, None] >> BIT_POSITIONS) & np.uint64(1)).sum(axis=0)  # per bit, in one step
+    unsigned = sum(1 << int(bit) for bit in np.flatnonzero(ones * 2 > len(shingles)))
     return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
-
-
-def distance(a: int, b: int) -> int:
-    return bin((a ^ b) & (1 << 64) - 1).count("1")

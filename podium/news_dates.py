@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import dateparser
 
@@ -47,12 +48,14 @@ def statement_date(context: str, published: dt.date, lede: str | None = None) ->
             return found
     if VAGUE.search(context or ""):
         return published, "vague"
-    if lede:
-        match = DATELINE.match(lede)
-        day = match and _month_day(match.group("date"), published)
-        if day:
-            return day, "dateline"
-    return published, "published"
+    day = _dateline_day(lede, published) if lede else None
+    return (day, "dateline") if day else (published, "published")
+
+
+@lru_cache(maxsize=64)  # every quote of an article passes the same lede
+def _dateline_day(lede: str, published: dt.date) -> dt.date | None:
+    match = DATELINE.match(lede)
+    return _month_day(match.group("date"), published) if match else None
 
 
 def _month_day(text: str, published: dt.date) -> dt.date | None:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz.distance import Levenshtein
 
-from podium.quote_spans import Span, sentence_initial, sentence_spans
+from podium.quote_spans import TITLES, Span, sentence_initial, sentence_spans
 from podium.speakers import Registry, Speaker, normalise_name
 
 # -- the article's people ------------------------------------------------------------------------
 
-TOKEN = (r"(?:(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Lt|Col|Gen|St|Jr|Sr|Prof|Sgt|Capt|Adm|Rev|Hon)\.|(?:[A-Z]\.){2,}"
+TOKEN = (rf"(?:(?:{TITLES})\.|(?:[A-Z]\.){{2,}}"
          r"|[A-Z]\.|[A-Z][a-z][\w'’-]*|[A-Z]'[A-Z][a-z]+)")
 RUN = re.compile(rf"(?<![\w.'’-]){TOKEN}(?: {TOKEN})*")
 PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
@@ -93,7 +94,7 @@ class Person:
         m, f = self.votes.get("m", 0), self.votes.get("f", 0)
         return "m" if m > f else "f" if f > m else None
 
-    @property
+    @cached_property  # a person's name never changes; this is asked for every name in the text
     def tokens(self) -> list[str]:
         return [t for t in normalise_name(self.name).split() if len(t) > 1 and t not in ("jr", "sr")]
 
@@ -230,8 +231,9 @@ class Cast:
     def _match_token(self, token: str) -> Person | None:
         """A surname, a given name used by mistake, or a one-letter misspelling of either."""
         key = normalise_name(token)
+        latest_first = dict.fromkeys(person for _, person in reversed(self.seen + [(0, p) for p in self.people]))
         for exact in (True, False):
-            for _, person in reversed(self.seen + [(0, p) for p in self.people]):
+            for person in latest_first:
                 if any(key == t if exact else (len(key) >= 5 and Levenshtein.distance(key, t) <= 1)
                        for t in person.tokens):
                     return person

@@ -13,6 +13,11 @@ Listener = Callable[[str, int, "int | None"], None]
 _listeners: list[Listener] = []
 
 
+def listening() -> bool:
+    """Whether anyone shows progress (so a step can skip counting what nobody will see)."""
+    return bool(_listeners)
+
+
 def report(step: str, done: int, total: int | None = None) -> None:
     """`done` of `total` (None: unknown) units of a step are finished."""
     for listener in list(_listeners):

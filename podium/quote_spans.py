@@ -49,9 +49,9 @@ CLOSERS = "”\""
 SINGLE_OPEN = "‘'"
 SINGLE_CLOSE = "’'"
 # A full stop that ends a sentence: not after a title, an initial or "U.S".
+TITLES = "Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Lt|Col|Gen|St|Jr|Sr|Prof|Sgt|Capt|Adm|Rev|Hon"  # abbreviated before names
 ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Lt|Col|Gen|St|Jr|Sr|Prof|Sgt|Capt|Adm|Rev|Hon|Jan|Feb|Aug|"
-    r"Sept|Sep|Oct|Nov|Dec|No|vs)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z])$"
+    rf"(?:\b(?:{TITLES}|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|No|vs)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z])$"
 )
 BOUNDARY = re.compile(r"[.!?][\"”’']*\s+(?=[\"“‘'A-Z0-9])")
 

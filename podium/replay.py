@@ -39,6 +39,22 @@ class Recording:
         return gzip.decompress(data) if self.file.suffix == ".gz" else data
 
 
+def read_index(folder: Path, name: str = "index.csv") -> list[dict]:
+    """The rows of a source folder's index (or of another file in its format)."""
+    with open(Path(folder) / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_index(folder: Path, rows: list[dict], columns: list[str] | None = None, name: str = "index.csv") -> Path:
+    """Write `rows` as a source folder's index; columns: the given ones, else the first row's."""
+    path = Path(folder) / name
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns or list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def _key(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -55,12 +71,10 @@ class Snapshot:
             raise FileNotFoundError(f"no recorded pages under {self.root} (expected <source>/index.csv)")
 
     def _read_index(self, index: Path) -> None:
-        with open(index, encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                recording = Recording(row["url"], index.parent / row["file"],
-                                      int(row.get("http_status") or 200),
-                                      row.get("content_type") or "text/html")
-                self.recordings[_key(row["url"])] = recording
+        for row in read_index(index.parent):
+            recording = Recording(row["url"], index.parent / row["file"], int(row.get("http_status") or 200),
+                                  row.get("content_type") or "text/html")
+            self.recordings[_key(row["url"])] = recording
 
     def find(self, host: str | None, path: str) -> Recording | None:
         if host and (host.lower(), path) in self.recordings:

@@ -22,7 +22,7 @@ import matplotlib.dates as mdates  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from storage.db import open_archive, reader_path  # noqa: E402
+from storage.db import open_reader  # noqa: E402
 from storage.reports import Period, ReportData, report_data  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def write_report(archive: Path, output: Path, since: dt.date | None = None,
                  until: dt.date | None = None) -> ReportFiles:
     """Query the archive (read-only) and write report.png and index.html into the folder `output`."""
     period = Period(since, until)
-    with open_archive(reader_path(archive), read_only=True) as con:  # never blocked by a writing run
+    with open_reader(archive) as con:
         data = report_data(con, period)
     output.mkdir(parents=True, exist_ok=True)
     png = write_png(data, output / PNG_NAME)

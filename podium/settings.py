@@ -64,9 +64,9 @@ class Settings:
     max_pages: int
     download_max_bytes: int
     timeout_seconds: int
-    lock_wait_seconds: float = 600.0
-    extract_seconds_per_page: float = 20.0
-    nightly_cron: str = "30 2 * * *"
+    lock_wait_seconds: float
+    extract_seconds_per_page: float
+    nightly_cron: str
     sources: tuple[Source, ...] = field(default=())
 
     def source(self, key: str) -> Source:
@@ -135,7 +135,8 @@ def load_settings() -> Settings:
         contact=crawl["contact"],
         max_pages=int(crawl.get("max_pages", 2000)),
         download_max_bytes=int(crawl.get("download_max_bytes", 10_000_000)),
-        timeout_seconds=int(crawl.get("timeout_seconds", 30)),
+        # PODIUM_TIMEOUT_SECONDS reaches the Scrapy subprocesses too (the fault tests need a short one)
+        timeout_seconds=int(os.environ.get("PODIUM_TIMEOUT_SECONDS") or crawl.get("timeout_seconds", 30)),
         lock_wait_seconds=float(raw["run"].get("lock_wait_seconds", 600)),
         extract_seconds_per_page=float(raw["run"].get("extract_seconds_per_page", 20)),
         nightly_cron=raw["run"].get("nightly_cron", "30 2 * * *"),

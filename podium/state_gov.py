@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 import feedparser
 from lxml import etree
 
-from podium.extract import Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for, text_hash
+from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
+                            statement_id_for, text_hash)
 from podium.html import block_texts, clean_text
 from podium.settings import Source
 from podium.speakers import Registry, Speaker
@@ -275,7 +276,7 @@ def _press_statement(document: Document, item: FeedItem, registry: Registry) -> 
 def _statement(document: Document, seq: int, who: Attribution, kind: str, text: str, start: int, end: int,
                question: str | None) -> Statement:
     return Statement(
-        statement_id=f"{document.doc_id}-{seq:04d}", doc_id=document.doc_id, seq=seq,
+        statement_id=statement_id_for(document.doc_id, seq), doc_id=document.doc_id, seq=seq,
         speaker_id=who.speaker.speaker_id if who.speaker else None, speaker_raw=who.speaker_raw,
         role=who.role, institution=who.institution or None, country=who.country or None,
         statement_date=document.published_at, date_basis=document.date_basis, kind=kind, text=text,

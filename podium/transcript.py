@@ -84,9 +84,10 @@ def questioner_of(label: str | None) -> str | None:
 
 
 class _Segmenter:
-    def __init__(self, default_speaker: str | None, is_speaker: Callable[[str], bool]):
+    def __init__(self, default_speaker: str | None, is_speaker: Callable[[str], bool], unasked_kind: str):
         self.default_speaker = default_speaker
         self.is_speaker = is_speaker
+        self.unasked_kind = unasked_kind
         self.turns: list[Turn] = []
         self.questions: list[tuple[str | None, str]] = []
         self.current: Turn | None = None
@@ -131,7 +132,7 @@ class _Segmenter:
             named = [q for q in map(questioner_of, labels) if q]
             turn = Turn("answer", speaker, start, end, question, named[0] if named else None)
         else:
-            turn = Turn("answer" if self.seen_question else "opening_remarks", speaker, start, end)
+            turn = Turn("answer" if self.seen_question else self.unasked_kind, speaker, start, end)
         turn.texts.append(text)
         self.turns.append(turn)
         self.current = turn
@@ -139,9 +140,10 @@ class _Segmenter:
 
 
 def segment(paragraphs: tuple[Paragraph, ...] | list[Paragraph], default_speaker: str | None,
-            is_speaker: Callable[[str], bool]) -> Transcript:
-    """Split a transcript into turns. `is_speaker` says whether a prefix label names a speaker."""
-    segmenter = _Segmenter(default_speaker, is_speaker)
+            is_speaker: Callable[[str], bool], unasked_kind: str = "opening_remarks") -> Transcript:
+    """Split a transcript into turns. `is_speaker` says whether a prefix label names a speaker;
+    `unasked_kind` is the kind of the turns before any question (a statement item's: press_statement)."""
+    segmenter = _Segmenter(default_speaker, is_speaker, unasked_kind)
     offset = 0
     for paragraph in paragraphs:
         segmenter.feed(paragraph, offset)

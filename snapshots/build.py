@@ -4,10 +4,11 @@ The snapshot is a compact, fixed subset of the recorded pages: every listing pag
 every fourth detail page of the China MFA English column and the pages with known
 title defects, copied byte for byte with their index rows.
 """
-import csv
 import shutil
 import sys
 from pathlib import Path
+
+from podium.replay import read_index, write_index
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus"
@@ -20,21 +21,23 @@ FMPRC_EN_SPECIAL = {
 }
 
 
-def build_fmprc_en() -> None:
-    src, dst = CORPUS / "fmprc" / "en", HERE / "fmprc_en"
-    rows = list(csv.DictReader(open(src / "index.csv", encoding="utf-8")))
-    details = sorted(r["file"] for r in rows if r["file"].startswith("detail/"))
-    keep = {f for i, f in enumerate(details) if i % 4 == 0}
-    keep |= {f"detail/{stem}.shtml" for stem in FMPRC_EN_SPECIAL}
-    chosen = [r for r in rows if r["file"].startswith("list/") or r["file"] in keep]
+def copy_recorded(src: Path, dst: Path, chosen: list[dict]) -> None:
+    """Copy the chosen rows' files byte for byte, and write them as `dst`'s index."""
     for row in chosen:
         target = dst / row["file"]
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src / row["file"], target)
-    with open(dst / "index.csv", "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(chosen)
+    write_index(dst, chosen)
+
+
+def build_fmprc_en() -> None:
+    src, dst = CORPUS / "fmprc" / "en", HERE / "fmprc_en"
+    rows = read_index(src)
+    details = sorted(r["file"] for r in rows if r["file"].startswith("detail/"))
+    keep = {f for i, f in enumerate(details) if i % 4 == 0}
+    keep |= {f"detail/{stem}.shtml" for stem in FMPRC_EN_SPECIAL}
+    chosen = [r for r in rows if r["file"].startswith("list/") or r["file"] in keep]
+    copy_recorded(src, dst, chosen)
     print(f"fmprc_en: {len(chosen)} files", file=sys.stderr)
 
 

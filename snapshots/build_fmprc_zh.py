@@ -8,12 +8,13 @@ A compact, fixed subset of the recorded China MFA 发言人表态 pages:
   * the other item kinds of the column: 答记者问, 发表谈话, announcements without a question.
 Files are copied byte for byte (detail pages stay gzipped as in the corpus) with their index rows.
 """
-import csv
 import shutil
 import sys
 from pathlib import Path
 
+from build import copy_recorded
 from podium.dates import full_title_date
+from podium.replay import read_index
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "fmprc" / "zh"
@@ -40,7 +41,7 @@ UNUSUAL_TURNS = {"t1681160", "t1723659", "t1749650"}
 
 def en_dates() -> set[str]:
     dates = set()
-    for row in csv.DictReader(open(EN_INDEX, encoding="utf-8")):
+    for row in read_index(EN_INDEX.parent):
         day = full_title_date(row["list_anchor_text"] or row["title"])
         if row["file"].startswith("detail/") and day:
             dates.add(day.isoformat())
@@ -60,19 +61,11 @@ def chosen_rows(rows: list[dict]) -> list[dict]:
 
 
 def build_fmprc_zh() -> None:
-    rows = list(csv.DictReader(open(CORPUS / "index.csv", encoding="utf-8")))
-    chosen = chosen_rows(rows)
+    chosen = chosen_rows(read_index(CORPUS))
     if TARGET.exists():
         for old in (TARGET / "list", TARGET / "detail"):
             shutil.rmtree(old, ignore_errors=True)
-    for row in chosen:
-        target = TARGET / row["file"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(CORPUS / row["file"], target)
-    with open(TARGET / "index.csv", "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(chosen)
+    copy_recorded(CORPUS, TARGET, chosen)
     details = sum(1 for r in chosen if r["file"].startswith("detail/"))
     print(f"fmprc_zh: {len(chosen) - details} listing + {details} detail files", file=sys.stderr)
 

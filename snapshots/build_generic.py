@@ -10,15 +10,15 @@
   example_mfa   a SYNTHETIC ministry (www.example-mfa.test): hand-written pages kept in the folder,
                 in a listing layout unlike the real ones; this script only indexes them
 """
-import csv
 import datetime as dt
 import json
 import gzip
 import shutil
 import sys
 from pathlib import Path
-
 from xml.sax.saxutils import escape
+
+from podium import replay
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus"
@@ -107,10 +107,7 @@ def url_sitemap(entries: list[dict]) -> str:
 def write_index(folder: Path, rows: list[dict]) -> None:
     for row in rows:
         row["bytes"] = (folder / row["file"]).stat().st_size
-    with open(folder / "index.csv", "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    replay.write_index(folder, rows, COLUMNS)
     print(f"{folder.name}: {len(rows)} files", file=sys.stderr)
 
 

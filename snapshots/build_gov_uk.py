@@ -8,7 +8,6 @@
   `public_timestamp` first, `count` items a page, at the URLs the spider asks for (the
   source's api_url, then the same URL with `start` advanced).
 """
-import csv
 import datetime as dt
 import json
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from w3lib.url import add_or_replace_parameter
 
+from podium.replay import read_index, write_index
 from podium.settings import settings
 
 HERE = Path(__file__).parent
@@ -37,7 +37,7 @@ COLUMNS = ["file", "url", "http_status", "content_type", "recorded", "live_url",
 
 
 def chosen_rows() -> list[dict]:
-    rows = list(csv.DictReader(open(CORPUS / "index.csv", encoding="utf-8")))
+    rows = read_index(CORPUS)
     kept = [r for r in rows if PREFERRED.get(r["base_path"], r["file"]) == r["file"]]
     return sorted(kept, key=lambda r: dt.datetime.fromisoformat(r["public_updated_at"]), reverse=True)
 
@@ -80,10 +80,7 @@ def content_row(row: dict) -> dict:
 def build() -> None:
     rows = chosen_rows()
     index_rows = write_search_pages(rows) + [content_row(r) for r in rows]
-    with open(DEST / "index.csv", "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(index_rows)
+    write_index(DEST, index_rows, COLUMNS)
     print(f"uk_fcdo: {len(rows)} content items, {len(index_rows) - len(rows)} search pages", file=sys.stderr)
 
 

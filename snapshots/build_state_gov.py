@@ -6,10 +6,11 @@ for byte into `state_gov_press/feeds/`. The replay server can serve only one ver
 statements, Department releases, readouts and a Department Press Briefing). Tests that need an
 older or newer feed copy the folder and point the index row at another file.
 """
-import csv
 import shutil
 import sys
 from pathlib import Path
+
+from podium.replay import write_index
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "state_gov" / "rss"
@@ -43,14 +44,8 @@ def row_for(name: str) -> dict:
 def build() -> None:
     for name in COMMITS:
         shutil.copyfile(CORPUS / name, DEST / "feeds" / name)
-    with open(DEST / "index.csv", "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerow(row_for(DEFAULT))
-    with open(DEST / "feeds" / "versions.csv", "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(row_for(name) for name in COMMITS)
+    write_index(DEST, [row_for(DEFAULT)], COLUMNS)
+    write_index(DEST / "feeds", [row_for(name) for name in COMMITS], COLUMNS, name="versions.csv")
     print(f"state_gov_press: {len(COMMITS)} feed versions, default {DEFAULT}", file=sys.stderr)
 
 

@@ -25,7 +25,6 @@ from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, Igno
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from w3lib.url import canonicalize_url
 
-from podium import fmprc
 from podium.replay import INDEX_PATH
 from podium.settings import settings as podium_settings
 from spiders.items import error_record, page_record
@@ -139,9 +138,10 @@ class PodiumSpider(scrapy.Spider):
     def count(self, name: str) -> None:
         self.crawler.stats.inc_value(f"podium/{name}")
 
-    def page_cap_reached(self, pending: int = 0) -> bool:
-        """Whether this run's detail requests, with `pending` more about to be made, reach max_pages."""
-        return self.crawler.stats.get_value("podium/requests/detail", 0) + pending >= self.max_pages
+    def page_cap_reached(self, pending: int = 0, counter: str = "requests/detail") -> bool:
+        """Whether this run's detail pages (`counter`: requests made, or pages staged by a spider
+        that fetches none), with `pending` more about to come, reach max_pages."""
+        return self.crawler.stats.get_value(f"podium/{counter}", 0) + pending >= self.max_pages
 
     def listing_request(self, url: str, **meta) -> scrapy.Request:
         self.count("requests/listing")
@@ -154,15 +154,19 @@ class PodiumSpider(scrapy.Spider):
             return None
         return self.listing_request(url, **meta)
 
-    def next_fmprc_page(self, response, pages_on: bool, pending: int) -> str | None:
-        """The URL of the next page of a China MFA listing (default.shtml, default_1.shtml, …) if
-        it is to be read: there is one, `pages_on` (the spider's own paging rule) says so, and the
-        page cap leaves room beyond the `pending` detail requests of this page."""
-        index = response.meta["index"]
-        count = fmprc.listing_page_count(response.text) or 1
-        if index + 1 >= count or not pages_on or self.page_cap_reached(pending):
+    def request_listed(self, url: str, listing: dict, skip: str | None) -> scrapy.Request | None:
+        """A detail request for a listed page, or None (and `skip`, its skip_reason, counted)."""
+        if skip:
+            self.count(f"skipped/{skip}")
             return None
-        return fmprc.listing_page_url(response.meta["first_page"], index + 1)
+        return self.detail_request(url, listing)
+
+    def detail_requests(self, wanted: list[tuple[str, dict]]):
+        """Detail requests for (url, listing) pairs, leaving out those detail_request refuses."""
+        for url, listing in wanted:
+            request = self.detail_request(url, listing)
+            if request:
+                yield request
 
     def detail_request(self, url: str, listing: dict | None) -> scrapy.Request | None:
         if not self.is_recorded(url):

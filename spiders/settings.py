@@ -3,8 +3,6 @@
 The crawl task of the flows overrides PODIUM_* settings per run (staging file, replay server)
 with `-s NAME=value`; see flows/crawl.py.
 """
-import os
-
 from podium.settings import settings as podium_settings
 
 _config = podium_settings()
@@ -27,9 +25,7 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# PODIUM_DOWNLOAD_TIMEOUT (seconds) overrides the configured timeout for one process tree: the
-# crawl task runs Scrapy in a subprocess with no other way in, and fault tests need a short one.
-DOWNLOAD_TIMEOUT = float(os.environ.get("PODIUM_DOWNLOAD_TIMEOUT") or _config.timeout_seconds)
+DOWNLOAD_TIMEOUT = _config.timeout_seconds
 DOWNLOAD_MAXSIZE = _config.download_max_bytes
 DOWNLOAD_WARNSIZE = _config.download_max_bytes // 2
 

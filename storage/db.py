@@ -7,6 +7,7 @@ kept and checked), so a schema change is always a new file.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import os
 import re
@@ -51,23 +52,26 @@ def migrations() -> list[Migration]:
     return sorted(found, key=lambda m: m.version)
 
 
-def fts_extension_path() -> Path:
-    """The FTS extension binary shipped by the duckdb-extension-fts wheel (no download needed)."""
-    import duckdb_extension_fts
-
-    package = Path(duckdb_extension_fts.__file__).parent
-    candidates = sorted(package.rglob("fts.duckdb_extension"))
+def extension_path(name: str, package: str) -> Path:
+    """A DuckDB extension's binary as its wheel ships it (duckdb-extension-<name>): no download."""
+    folder = Path(importlib.import_module(package).__file__).parent
+    candidates = sorted(folder.rglob(f"{name}.duckdb_extension"))
     if not candidates:
-        raise ArchiveError(f"duckdb-extension-fts is installed but has no extension file under {package}")
+        raise ArchiveError(f"{package} is installed but has no {name} extension file under {folder}")
     return candidates[0]
 
 
-def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+def load_packaged_extension(con: duckdb.DuckDBPyConnection, name: str, package: str) -> None:
+    """Load an extension, installing it from its wheel the first time."""
     try:
-        con.load_extension("fts")
+        con.load_extension(name)
     except duckdb.Error:
-        con.install_extension(str(fts_extension_path()))
-        con.load_extension("fts")
+        con.install_extension(str(extension_path(name, package)))
+        con.load_extension(name)
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    load_packaged_extension(con, "fts", "duckdb_extension_fts")
 
 
 def _lock_message(path: Path, error: Exception) -> str:
@@ -161,10 +165,10 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, 
 
 @contextmanager
 def id_table(con: duckdb.DuckDBPyConnection, ids: list[str], name: str = "_ids"):
-    """Ids as a registered table `<name>(id, rank)` for `WHERE x IN (SELECT id FROM <name>)`.
+    """Ids as a registered table `<name>(id)` for `WHERE x IN (SELECT id FROM <name>)`.
     Binding a Python list as a parameter costs DuckDB 1.5 a failed `import pandas` per element
     (~86 µs each); an Arrow table costs next to nothing."""
-    con.register(name, pa.table({"id": list(ids), "rank": list(range(len(ids)))}))
+    con.register(name, pa.table({"id": list(ids)}))
     try:
         yield name
     finally:
@@ -208,3 +212,9 @@ def reader_path(path: Path | str) -> Path:
     """The file a reader should open: the published copy when there is one, else the archive."""
     published = published_path(path)
     return published if published.exists() else Path(path)
+
+
+def open_reader(path: Path | str):
+    """A read-only connection for readers (queries, search, export, report): to the published
+    copy, so a run that is writing the archive never blocks them."""
+    return open_archive(reader_path(path), read_only=True)

@@ -11,7 +11,7 @@ from podium.extract import StoredPage
 from storage.db import id_table
 
 _LATEST_DETAIL_PAGES = """
-    SELECT p.page_id, p.source_id, p.url, p.body_gz, p.content_type, p.listing
+    SELECT p.page_id
     FROM pages p
     WHERE p.page_kind = 'detail'
       AND p.revision = (SELECT max(revision) FROM pages q WHERE q.canonical_url = p.canonical_url)

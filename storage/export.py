@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from storage.db import ArchiveError, open_archive, published_path, reader_path
+from storage.db import ArchiveError, open_reader, published_path
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def export(archive: Path, fmt: ExportFormat, output: Path, where: str | None = N
     """Write the statements (those matching `where`) to `output` in `fmt`; count what was written."""
     fmt = ExportFormat(fmt)
     # The published copy when there is one: a run writing the archive meanwhile never blocks this.
-    with open_archive(reader_path(archive), read_only=True) as con:
+    with open_reader(archive) as con:
         query = export_query(con, where)
         _bind(con, query)  # first, so a bad condition fails before any file is made
         _prepare_output(archive, output, fmt)

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Document))
 STATEMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Statement))
+LOAD_EVERY = 100_000  # staged statements loaded in one transaction (the flow: PODIUM_LOAD_EVERY)
 TABLES = {"documents": (*DOCUMENT_COLUMNS, "extracted_at"), "statements": STATEMENT_COLUMNS,
           "statement_mentions": MENTION_COLUMNS}
 
@@ -65,8 +66,8 @@ def _sql_string(text: str) -> str:
 class ExtractionStage:
     """Batches of extractions staged in a folder of Parquet files, waiting to be loaded."""
 
-    def __init__(self, folder: Path, schemas: dict[str, pa.Schema]):
-        self.folder, self.schemas = folder, schemas
+    def __init__(self, folder: Path, schemas: dict[str, pa.Schema], load_every: int = LOAD_EVERY):
+        self.folder, self.schemas, self.load_every = folder, schemas, load_every
         folder.mkdir(parents=True, exist_ok=True)
         self.batches, self.statements = 0, 0
         self.doc_ids: set[str] = set()
@@ -85,8 +86,15 @@ class ExtractionStage:
         self.statements += sum(len(e.statements) for e in extractions)
         self.doc_ids.update(e.document.doc_id for e in extractions)
 
-    def holds_any(self, extractions: list[Extraction]) -> bool:
-        return any(e.document.doc_id in self.doc_ids for e in extractions)
+    def save(self, con: duckdb.DuckDBPyConnection, extractions: list[Extraction]) -> None:
+        """Stage a batch, and load the stage once `load_every` statements wait. A stage that holds
+        one of these documents already is loaded first: the later extraction must win."""
+        if any(e.document.doc_id in self.doc_ids for e in extractions):
+            self.load(con)
+        self.add(extractions)
+        crash_point("extract-staged")
+        if self.statements >= self.load_every:
+            self.load(con)
 
     def load(self, con: duckdb.DuckDBPyConnection) -> int:
         """Load every staged batch in one transaction, replacing the documents (and all their
@@ -138,11 +146,3 @@ def empty_folder(folder: Path):
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def save_extractions(con: duckdb.DuckDBPyConnection, extractions: list[Extraction], folder: Path) -> int:
-    """Stage and load these extractions at once (for callers with a single batch)."""
-    with empty_folder(folder):
-        stage = ExtractionStage(folder, arrow_schemas(con))
-        stage.add(extractions)
-        return stage.load(con)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from storage.db import ArchiveError, open_archive, reader_path
+from storage.db import ArchiveError, open_reader
 
 READ_ONLY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
@@ -46,9 +46,7 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list:
 def run_query(archive: Path, sql: str) -> QueryResult:
     """Run read-only SQL against the archive's published copy (so a run that is writing never
     blocks it); the result of the last statement is returned."""
-    if not Path(archive).exists():
-        raise ArchiveError(f"no archive at {archive}; run a flow (e.g. `podium nightly`) to create it")
-    with open_archive(reader_path(archive), read_only=True) as con:
+    with open_reader(archive) as con:
         statements = check_read_only(con, sql)
         try:
             for statement in statements[:-1]:

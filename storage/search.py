@@ -23,7 +23,7 @@ import duckdb
 import tantivy
 
 from podium.speakers import normalise_name
-from storage.db import open_archive, reader_path
+from storage.db import open_reader
 from storage.search_index import CJK, SearchError, archive_file, cjk_bigrams, index_dir, open_index
 
 QUESTION_BOOST = 0.5  # a match in the question counts, but less than one in the answer itself
@@ -196,18 +196,24 @@ def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20,
     one beside the connection's file unless `index_path` says where (a connection to the archive's
     published copy searches the index of the archive itself)."""
     path = index_path or index_dir(archive_file(con))
+    speakers = speaker_keys(con, filters.speaker) if filters.speaker else []
+    return index_at(path).search(query, filters, limit, speakers)
+
+
+def index_at(path: Path) -> SearchIndex:
+    """The opened index in `path`, opened again only after a commit or a rebuild changed it."""
     try:  # a commit rewrites meta.json; a rebuild swaps in another folder
         version = (path.stat().st_ino, (path / "meta.json").stat().st_mtime_ns)
     except OSError:
         version = None  # no index: opening it raises the SearchError that says what to do
-    index = cached_index(path, version)
-    speakers = speaker_keys(con, filters.speaker) if filters.speaker else []
-    return index.search(query, filters, limit, speakers)
+    return cached_index(path, version)
 
 
 def search_archive(archive: Path, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
-    """`podium search`: open the archive's published copy read-only (so a run that is writing the
-    archive never blocks it) and search the archive's index."""
-    with open_archive(reader_path(archive), read_only=True) as con:
+    """`podium search`: search the archive's index. Only a speaker filter needs the archive itself
+    (for the speaker's names); then its published copy is opened read-only, so a run that is
+    writing the archive never blocks the search."""
+    if not filters.speaker:
+        return index_at(index_dir(archive)).search(query, filters, limit)
+    with open_reader(archive) as con:
         return search(con, query, limit, filters, index_path=index_dir(archive))
-

@@ -3,14 +3,17 @@ server over the bundled snapshot, and one nightly run over it that read-only tes
 from __future__ import annotations
 
 import base64
-import csv
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from podium import replay
+from podium.replay import read_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = ROOT / "snapshots"
@@ -28,16 +31,33 @@ def expected_pages(source: str) -> list[dict]:
 
 
 def snapshot_rows(source: str) -> list[dict]:
-    with open(SNAPSHOTS / source / "index.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_index(SNAPSHOTS / source)
 
 
 def write_index(root: Path, source: str, rows: list[dict]) -> None:
     """Write `rows` as the index.csv of the snapshot of `source` under `root`."""
-    with open(root / source / "index.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    replay.write_index(root / source, rows)
+
+
+def requests_logged(summary: dict, source: str) -> tuple[int, int]:
+    """(listing, detail) requests of a run's crawl of `source`, as the spider's own log reports them."""
+    from podium.settings import settings
+
+    log = settings().data_dir / "runs" / summary["run"]["run_id"] / f"{source}.log"
+    match = re.search(r"podium: listing requests=(\d+) detail requests=(\d+)", log.read_text())
+    return int(match.group(1)), int(match.group(2))
+
+
+CONTENT_TABLES = ("pages", "documents", "statements", "crawl_errors")
+
+
+def content_counts(archive: Path) -> dict[str, int]:
+    """Rows of the archive's content tables (pages, documents, statements, crawl_errors)."""
+    from storage.db import open_archive
+    from storage.runs import table_counts
+
+    with open_archive(archive, read_only=True) as con:
+        return {table: n for table, n in table_counts(con).items() if table in CONTENT_TABLES}
 
 
 def copy_snapshot_to(root: Path, source: str, keep_details: set[str] | None = None) -> Path:

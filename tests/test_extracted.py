@@ -15,7 +15,7 @@ from podium.settings import settings
 from podium.speakers import registry
 from storage.db import open_archive
 from storage.documents import pending_page_ids
-from storage.extracted import ExtractionStage, arrow_schemas, save_extractions
+from storage.extracted import ExtractionStage, arrow_schemas, empty_folder
 from storage.load import load_records
 
 
@@ -23,6 +23,14 @@ def extraction_of(stem: str):
     record = page_record(stem)
     page = StoredPage(f"page-{stem}", record["source_id"], record["url"], base64.b64decode(record["body_b64"]))
     return extract(page, settings().source(record["source_id"]), registry())
+
+
+def save_extractions(con, extractions, folder) -> None:
+    """Stage these extractions and load them at once."""
+    with empty_folder(folder):
+        stage = ExtractionStage(folder, arrow_schemas(con))
+        stage.add(extractions)
+        stage.load(con)
 
 
 def counts(con) -> tuple[int, int, int]:

@@ -132,7 +132,7 @@ def runs(prefect_harness, tmp_path_factory):
     """The archive after a run against the faulty site, and after a second run once healed."""
     archive = tmp_path_factory.mktemp("faults") / "archive.duckdb"
     mp = pytest.MonkeyPatch()
-    mp.setenv("PODIUM_DOWNLOAD_TIMEOUT", str(TIMEOUT))
+    mp.setenv("PODIUM_TIMEOUT_SECONDS", str(TIMEOUT))
     sites = (fault_site(healed=False), fault_site(healed=True))
     try:
         first_summary = nightly_over(sites[0], archive)

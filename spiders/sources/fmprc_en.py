@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from podium import fmprc
 from podium.dates import full_title_date
-from spiders.base import PodiumSpider
+from spiders.fmprc_listing import FmprcListingSpider
 from spiders.items import page_record
 
 NEIGHBOURS = 10  # listed titles kept on each side of a link, for dating defective titles
 
 
-class FmprcEnSpider(PodiumSpider):
+class FmprcEnSpider(FmprcListingSpider):
     name = "fmprc_en"
 
     def listing_requests(self):
@@ -28,12 +28,10 @@ class FmprcEnSpider(PodiumSpider):
         anchors = [anchor for _, anchor in links]
         days = [full_title_date(anchor) for anchor in anchors]
         reasons = [self.skip_reason(url, day) for (url, _), day in zip(links, days)]
-        wanted = []
-        for i, ((url, _), reason) in enumerate(zip(links, reasons)):
-            if reason:
-                self.count(f"skipped/{reason}")
-            else:
-                wanted.append((url, self._listing_metadata(response, anchors, i)))
+        for reason in filter(None, reasons):
+            self.count(f"skipped/{reason}")
+        wanted = [(url, self._listing_metadata(response, anchors, i))
+                  for i, ((url, _), reason) in enumerate(zip(links, reasons)) if reason is None]
         carried = response.meta.get("carry")
         if carried:  # the last item of the previous page: its older neighbours are here
             carried[1]["older"] = (carried[1]["older"] + anchors)[:NEIGHBOURS]
@@ -41,10 +39,7 @@ class FmprcEnSpider(PodiumSpider):
         next_page = self._next_listing(response, anchors, days, reasons, wanted)
         if next_page is not None and wanted and wanted[-1][1]["rank"] >= len(links) - NEIGHBOURS:
             next_page.meta["carry"] = wanted.pop()
-        for url, listing in wanted:
-            request = self.detail_request(url, listing)
-            if request:
-                yield request
+        yield from self.detail_requests(wanted)
         if next_page is not None:
             yield next_page
 
@@ -65,8 +60,5 @@ class FmprcEnSpider(PodiumSpider):
         return self.keeps_paging(reasons)
 
     def _next_listing(self, response, anchors, days, reasons, wanted):
-        url = self.next_fmprc_page(response, self._pages_on(days, reasons), len(wanted))
-        if url is None:
-            return None
-        return self.listing_request(url, index=response.meta["index"] + 1, first_page=response.meta["first_page"],
-                                    carry=None, newer=anchors[::-1][:NEIGHBOURS])
+        return self.next_listing(response, self._pages_on(days, reasons), len(wanted), carry=None,
+                                 newer=anchors[::-1][:NEIGHBOURS])

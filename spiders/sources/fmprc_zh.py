@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from podium import fmprc
 from podium.dates import date_of_listed_item, iso_date
-from spiders.base import PodiumSpider
+from spiders.fmprc_listing import FmprcListingSpider
 from spiders.items import page_record
 
 
-class FmprcZhSpider(PodiumSpider):
+class FmprcZhSpider(FmprcListingSpider):
     name = "fmprc_zh"
 
     def listing_requests(self):
@@ -30,10 +30,7 @@ class FmprcZhSpider(PodiumSpider):
             if skip:
                 self.count(f"skipped/{skip}")
         next_page = self._next_listing(response, items, len(wanted))
-        for url, listing in wanted:
-            request = self.detail_request(url, listing)
-            if request:
-                yield request
+        yield from self.detail_requests(wanted)
         if next_page is not None:
             yield next_page
 
@@ -67,7 +64,4 @@ class FmprcZhSpider(PodiumSpider):
         return self.keeps_paging([skip for _, _, skip in items])
 
     def _next_listing(self, response, items, wanted: int):
-        url = self.next_fmprc_page(response, self._pages_on(items), wanted)
-        if url is None:
-            return None
-        return self.follow_listing(url, index=response.meta["index"] + 1, first_page=response.meta["first_page"])
+        return self.next_listing(response, self._pages_on(items), wanted)

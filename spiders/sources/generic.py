@@ -36,15 +36,16 @@ NEWS_TITLE = "string(*[local-name()='news']/*[local-name()='title'])"
 
 
 class GenericSpider(PodiumSpider):
-    """What the families share: staging a listing and requesting the listed pages it selects."""
+    """What the families share: the listed page's date is staged with it, for the extractor;
+    feeds and sitemaps start from the row's feed_urls."""
 
-    def request_listed(self, url: str, day: dt.date | None, listing: dict, skip: str | None):
-        """A detail request for a listed page, or None (and `skip`, the page's skip_reason,
-        counted) when it is skipped."""
-        if skip:
-            self.count(f"skipped/{skip}")
-            return None
-        return self.detail_request(url, {**listing, "date": day.isoformat() if day else None})
+    def listing_requests(self):
+        for url in self.source.feed_urls:
+            yield self.listing_request(url)
+
+    def request_dated(self, url: str, day: dt.date | None, listing: dict):
+        return self.request_listed(url, {**listing, "date": day.isoformat() if day else None},
+                                   self.skip_reason(url, day))
 
 
 
@@ -55,15 +56,16 @@ class ListingSpider(GenericSpider):
 
     def parse_listing(self, response):
         yield page_record(self.name, response, "listing")
-        found = links.article_links(response.text, response.url, self.source.hints)
+        tree = links.listing_tree(response.text)
+        found = links.article_links(tree, response.url, self.source.hints)
         reasons = [self.skip_reason(link.url, link.date) for link in found]
         for rank, (link, reason) in enumerate(zip(found, reasons)):
             listing = {"listing_url": response.url, "page": response.meta["page"], "rank": rank,
-                       "anchor": link.anchor}
-            request = self.request_listed(link.url, link.date, listing, reason)
+                       "anchor": link.anchor, "date": link.date.isoformat() if link.date else None}
+            request = self.request_listed(link.url, listing, reason)
             if request:
                 yield request
-        following = links.next_page(response.text, response.url, self.source.hints)
+        following = links.next_page(tree, response.url, self.source.hints)
         if following and self.pages_on(found, reasons):
             request = self.follow_listing(following, page=response.meta["page"] + 1)
             if request:
@@ -85,10 +87,6 @@ class ListingSpider(GenericSpider):
 
 
 class FeedSpider(GenericSpider):
-    def listing_requests(self):
-        for url in self.source.feed_urls:
-            yield self.listing_request(url, page=0)
-
     def parse_listing(self, response):
         yield page_record(self.name, response, "listing")
         feed = feedparser.parse(response.body)
@@ -103,16 +101,12 @@ class FeedSpider(GenericSpider):
             listing = {"feed_url": response.url, "rank": rank, "anchor": entry.get("title", ""),
                        "authors": [a.get("name") for a in entry.get("authors", []) if a.get("name")]}
             url = response.urljoin(entry.link)
-            request = self.request_listed(url, day, listing, self.skip_reason(url, day))
+            request = self.request_dated(url, day, listing)
             if request:
                 yield request
 
 
 class SitemapSpider(GenericSpider):
-    def listing_requests(self):
-        for url in self.source.feed_urls:
-            yield self.listing_request(url, page=0)
-
     def parse_listing(self, response):
         yield page_record(self.name, response, "listing")
         try:
@@ -124,7 +118,7 @@ class SitemapSpider(GenericSpider):
             self.logger.warning("unreadable sitemap %s", response.url)
             return
         for url in root.xpath(SITEMAP_CHILDREN):
-            request = self.follow_listing(response.urljoin(url.strip()), page=response.meta["page"] + 1)
+            request = self.follow_listing(response.urljoin(url.strip()))
             if request:
                 yield request
         for rank, entry in enumerate(root.xpath(SITEMAP_URLS)):
@@ -132,7 +126,7 @@ class SitemapSpider(GenericSpider):
             day = iso_date(entry.xpath(NEWS_DATE).strip()[:10]) or iso_date(entry.xpath(SITEMAP_LASTMOD).strip()[:10])
             listing = {"sitemap_url": response.url, "rank": rank, "anchor": entry.xpath(NEWS_TITLE).strip()}
             url = response.urljoin(entry.xpath(SITEMAP_LOC).strip())
-            request = self.request_listed(url, day, listing, self.skip_reason(url, day))
+            request = self.request_dated(url, day, listing)
             if request:
                 yield request
 
@@ -142,7 +136,7 @@ class UrlListSpider(GenericSpider):
 
     def listing_requests(self):
         for url in self.source.start_urls:
-            request = self.request_listed(url, None, {"listed_in": "config"}, self.skip_reason(url, None))
+            request = self.request_dated(url, None, {"listed_in": "config"})
             if request:
                 yield request
 

@@ -52,7 +52,7 @@ class StateGovPressSpider(PodiumSpider):
             return "archived"
         if not self.in_date_range(state_gov.pubdate_of(item.pubdate)):
             return "out_of_range"
-        if self.crawler.stats.get_value("podium/staged/item", 0) >= self.max_pages:
+        if self.page_cap_reached(counter="staged/item"):
             return "page_cap"
         return None
 

@@ -39,32 +39,24 @@ class UkFcdoSpider(PodiumSpider):
             self.logger.warning("search listing %s is not JSON", response.url)
             return
         results = [r for r in page.get(RESULTS) or [] if r.get(RESULT_LINK)]
-        reasons = []
-        for rank, result in enumerate(results):
-            url = response.urljoin(gov_uk.content_api_path(result[RESULT_LINK]))
-            reason = self.skip_reason(url, gov_uk.day_of(result.get(RESULT_TIMESTAMP)))
-            reasons.append(reason)
-            if reason:
-                self.count(f"skipped/{reason}")
-                continue
+        urls = [response.urljoin(gov_uk.content_api_path(r[RESULT_LINK])) for r in results]
+        days = [gov_uk.day_of(r.get(RESULT_TIMESTAMP)) for r in results]
+        reasons = [self.skip_reason(url, day) for url, day in zip(urls, days)]
+        for rank, (url, result, reason) in enumerate(zip(urls, results, reasons)):
             listing = {"listing_url": response.url, "start": response.meta["start"], "rank": rank,
                        "title": result.get("title"), RESULT_TIMESTAMP: result.get(RESULT_TIMESTAMP)}
-            request = self.detail_request(url, listing)
+            request = self.request_listed(url, listing, reason)
             if request:
                 yield request
-        next_page = self._next_page(response, page, results, reasons)
+        next_page = self._next_page(response, page, days, reasons)
         if next_page is not None:
             yield next_page
 
-    def _too_old(self, result: dict) -> bool:
-        day = gov_uk.day_of(result.get(RESULT_TIMESTAMP))
-        return self.since is not None and day is not None and day < self.since
-
-    def _next_page(self, response, page: dict, results: list[dict], reasons: list[str | None]):
+    def _next_page(self, response, page: dict, days: list, reasons: list[str | None]):
         start = response.meta["start"] + len(page.get(RESULTS) or [])
-        if not results or start >= int(page.get("total") or 0):
+        if not days or start >= int(page.get("total") or 0):
             return None
-        if any(self._too_old(r) for r in results):  # newest first: every later page is older
+        if self.since and any(day and day < self.since for day in days):  # newest first: later pages are older
             return None
         if not self.keeps_paging(reasons) or self.page_cap_reached():
             return None  # the archive's frontier (unless backfilling), or the page cap
