@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from podium.replay import INDEX_PATH
+from podium.replay import INDEX_PATH, base_url
 
 log = logging.getLogger(__name__)
 
@@ -148,11 +148,10 @@ class FaultServer(ThreadingHTTPServer):
     def __init__(self, site: FaultSite):
         handler = type("FaultHandler", (_Handler,), {"site": site})
         super().__init__(("127.0.0.1", 0), handler)
-        self.site = site
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return base_url(self)
 
 
 @contextmanager

@@ -3,19 +3,14 @@ article-extraction benchmark, tests/fixtures/extraction_benchmark), the benchmar
 hand-made texts, and the line-cleaning and language rules on short texts."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
+from bench.extraction import NetworkUsed, evaluate, load_pages, no_network, page_counts, scores
+from conftest import FIXTURES
+from podium.articles import body_text, url_date
+from podium.cleaning import clean_body, is_boilerplate, normalise_line, text_language
 
-from extraction import load_pages, page_counts, scores, evaluate, no_network, NetworkUsed  # noqa: E402
-from podium.articles import body_text, url_date  # noqa: E402
-from podium.cleaning import clean_body, is_boilerplate, normalise_line, text_language  # noqa: E402
-
-BENCHMARK = ROOT / "tests" / "fixtures" / "extraction_benchmark"
+BENCHMARK = FIXTURES / "extraction_benchmark"
 # Measured 0.990 (P 0.992, R 0.988) on these 20 pages with articles-2; trafilatura alone: 0.976.
 BASELINE_F1 = 0.980
 

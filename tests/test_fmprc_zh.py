@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 
 import pytest
 
-from conftest import SNAPSHOTS, expected_pages, snapshot_rows
+from conftest import SNAPSHOTS, content_counts, expected_pages, requests_logged, snapshot_rows
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium.dates import chinese_title_date, date_of_listed_item
-from podium.settings import settings
 from storage.db import open_archive
 from transcript_expectations import archived_statements as transcript_archived_statements
 from transcript_expectations import as_dicts as transcript_as_dicts
@@ -24,7 +22,6 @@ from transcript_expectations import observed as transcript_observed
 EXPECTED = expected_pages("fmprc_zh")
 IDS = [e["file"].split("/")[-1].split(".")[0] for e in EXPECTED]
 ROWS = {r["url"]: r for r in snapshot_rows("fmprc_zh")}
-CONTENT_ROWS = ("pages", "documents", "statements", "crawl_errors")
 
 
 def extracted(expected: dict, listing: dict | None):
@@ -141,25 +138,14 @@ def test_listing_dates_are_staged_with_each_page(en_zh_archive):
     assert rows and {url: day for url, day in rows} == {url: ROWS[url]["list_date"] for url, _ in rows}
 
 
-def requests_logged(summary: dict, source: str) -> tuple[int, int]:
-    log = settings().data_dir / "runs" / summary["run"]["run_id"] / f"{source}.log"
-    match = re.search(r"podium: listing requests=(\d+) detail requests=(\d+)", log.read_text())
-    return int(match.group(1)), int(match.group(2))
-
-
-def counts(archive) -> dict:
-    with open_archive(archive, read_only=True) as con:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CONTENT_ROWS}
-
-
 def test_second_run_adds_nothing_and_stops_paging(en_zh_archive, tmp_path):
     archive = tmp_path / "again.duckdb"
     shutil.copyfile(en_zh_archive[0], archive)
-    before = counts(archive)
+    before = content_counts(archive)
     second = nightly(sources=["fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
     listing, detail = requests_logged(second, "fmprc_zh")
     assert listing <= 2 and detail == 0
-    assert counts(archive) == before
+    assert content_counts(archive) == before
     assert second["run"]["pages_new"] == 0 and second["run"]["statements"] == 0
 
 
@@ -177,6 +163,11 @@ def test_since_and_until_are_honoured_by_the_listing_dates(replay_url, tmp_path)
 
 # -- the en/zh join ---------------------------------------------------------------------------
 
+def page_of_july_3(source: str, stem: str) -> dict:
+    """The expectation file of the 2020-07-03 briefing: fmprc_zh t1794584, fmprc_en t1794629."""
+    return next(e for e in expected_pages(source) if e["file"].split("/")[-1].startswith(f"{stem}."))
+
+
 def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(en_zh_archive):
     archive, _ = en_zh_archive
     with open_archive(archive, read_only=True) as con:
@@ -188,8 +179,9 @@ def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(en_zh_archive):
         assert country == "CN" and "例行记者会" in zh_title
         assert zh_title.startswith(f"{date.year}年{date.month}月{date.day}日")
     by_day = {d[0]: d for d in days}
-    # 2020-07-03: 11 answers on the Chinese page (fixture t1794584) and on the English one (t1794629)
-    assert by_day[dt.date(2020, 7, 3)][4:] == (11, 11)
+    # 2020-07-03: the answers of the English page (t1794629) and of the Chinese one (t1794584), 11 each
+    en, zh = page_of_july_3("fmprc_en", "t1794629"), page_of_july_3("fmprc_zh", "t1794584")
+    assert by_day[dt.date(2020, 7, 3)][4:] == (en["answer_turns"], zh["answer_turns"])
 
 
 def test_statements_of_both_languages_join_through_the_briefing_day(en_zh_archive):
@@ -200,7 +192,9 @@ def test_statements_of_both_languages_join_through_the_briefing_day(en_zh_archiv
             " JOIN statements en ON en.statement_id = a.en_statement_id"
             " JOIN statements zh ON zh.statement_id = a.zh_statement_id"
             " WHERE a.date = DATE '2020-07-03' ORDER BY a.answer_no").fetchall()
-    # outlets as the two pages print them, in the same order
-    assert [p[1] for p in pairs[:3]] == ["中央电视台", "北京青年报", "中新社"]
-    assert [p[0] for p in pairs[:3]] == ["CCTV", "Beijing Youth Daily", "China News Service"]
+    # outlets as the two pages print them, in the same order (the first three answers have three
+    # different questioners, so they are the first three of each page's recorded questioners)
+    en, zh = page_of_july_3("fmprc_en", "t1794629"), page_of_july_3("fmprc_zh", "t1794584")
+    assert [p[1] for p in pairs[:3]] == zh["questioners"][:3]  # 中央电视台, 北京青年报, 中新社
+    assert [p[0] for p in pairs[:3]] == en["questioners"][:3]  # CCTV, Beijing Youth Daily, China News Service
     assert {(p[2], p[3]) for p in pairs} == {("zhao_lijian", "zhao_lijian")}

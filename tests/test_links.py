@@ -9,13 +9,18 @@ import gzip
 import pytest
 from lxml import html as lxml_html
 
-from conftest import SNAPSHOTS
+from conftest import SNAPSHOTS, expected_pages, snapshot_rows
 from podium.html import decode
 from podium.links import article_links, looks_like_article_url, next_page, parse_listing_date
 
 BELARUS = "https://mfa.gov.by/en/press/statements/"
 MALAYSIA = "https://www.kln.gov.my/web/guest/press-releases"
 EXAMPLE = "https://www.example-mfa.test/en/press/statements/"
+
+
+def recorded_details(source: str) -> list[str]:
+    """The URLs of a snapshot's detail pages, in its index's order."""
+    return [r["url"] for r in snapshot_rows(source) if r["file"].startswith("detail/")]
 
 
 def page(source: str, file: str) -> str:
@@ -34,9 +39,11 @@ def malaysia() -> str:
 
 
 def test_belarus_listing_gives_its_five_statements_in_page_order(belarus):
-    ids = ["bf7e69d3fec2c5f0", "b7b71aff55bfca76", "f179725988c80350", "cf70e7349e4f19db", "dad9272a52869cef"]
+    # The snapshot recorded the five statements the listing shows, indexed in the listing's order
+    # (snapshots/belarus_mfa/index.csv against list/statements.html.gz).
+    statements = recorded_details("belarus_mfa")
     links = article_links(belarus, BELARUS)
-    assert [link.url for link in links] == [f"{BELARUS}{i}.html" for i in ids]
+    assert len(statements) == 5 and [link.url for link in links] == statements
     assert links[0].anchor == ("Statement of the Foreign Ministry of the Republic of Belarus in connection "
                                "with the situation in Kazakhstan")
 
@@ -80,8 +87,9 @@ def test_malaysia_navigation_links_are_left_out(malaysia):
 
 def test_malaysia_dates_are_read_month_first_as_the_site_writes_them(malaysia):
     links = article_links(malaysia, MALAYSIA, {"drop_query": True, "date_order": "MDY"})
-    uae = next(link for link in links if "united-arab-emirates-contributes-500-000" in link.url)
-    assert uae.date == dt.date(2022, 1, 25)  # shown as "1/25/22"
+    read = next(e for e in expected_pages("malaysia_kln") if e["file"] == "detail/uae-500.html.gz")
+    uae = next(link for link in links if link.url == read["url"])
+    assert uae.date.isoformat() == read["date"]  # the listing shows it as read["listed_as"], "1/25/22"
     assert all(link.date for link in links)
 
 
@@ -93,12 +101,10 @@ def test_hints_select_links_by_css_or_xpath(malaysia):
     assert len(css) < len(table_links(malaysia))
 
 
-EXAMPLE_PAGE_1 = ["2024/03/14/statement-on-the-humanitarian-situation-in-the-northern-region",
-                  "2024/03/12/minister-condemns-attack-on-un-convoy",
-                  "2024/03/05/exampleland-welcomes-the-ceasefire-agreement",
-                  "2024/02/27/joint-communique-on-fisheries-cooperation"]
-EXAMPLE_PAGE_2 = ["2024/02/20/statement-on-the-elections-in-the-neighbouring-republic",
-                  "2024/02/08/ministry-summons-ambassador-over-airspace-violation"]
+# The statements' paths, newest first as the snapshot indexes them; the first listing page shows
+# four teasers, page 2 the other two (snapshots/example_mfa/list/statements*.html).
+EXAMPLE_PATHS = [url.removeprefix(EXAMPLE) for url in recorded_details("example_mfa")]
+EXAMPLE_PAGE_1, EXAMPLE_PAGE_2 = EXAMPLE_PATHS[:4], EXAMPLE_PATHS[4:]
 
 
 @pytest.mark.parametrize("file, url, paths", [
@@ -107,7 +113,7 @@ EXAMPLE_PAGE_2 = ["2024/02/20/statement-on-the-elections-in-the-neighbouring-rep
 ])
 def test_synthetic_listing_gives_the_teasers_once_each_with_their_dates(file, url, paths):
     links = article_links(page("example_mfa", file), url)
-    assert [link.url for link in links] == [EXAMPLE + p for p in paths]
+    assert paths and [link.url for link in links] == [EXAMPLE + p for p in paths]
     assert [link.date for link in links] == [dt.date(*map(int, p.split("/")[:3])) for p in paths]
     assert "Read more" not in {link.anchor for link in links}
 

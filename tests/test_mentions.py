@@ -4,17 +4,14 @@ mentions written down by reading them, and the archive tables and view of migrat
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 
 import pytest
 
-from conftest import SNAPSHOTS, snapshot_rows
+from conftest import snapshot_rows
 from podium import mentions
-from podium.extract import StoredPage, extract
 from podium.mentions import Mention, mentions_in, rows_for
-from podium.settings import settings
-from podium.speakers import registry
 from storage.db import connect, insert_rows
+from transcript_expectations import extracted
 
 
 def found(text: str, language: str = "en") -> list[tuple[str, str]]:
@@ -176,12 +173,8 @@ def test_a_surface_naming_two_entities_is_refused():
 # --- real answers from the bundled snapshots ----------------------------------------------
 
 def statement_text(source: str, file: str, seq: int) -> tuple[str, str]:
-    index = {row["file"]: row["url"] for row in snapshot_rows(source)}
-    body = (SNAPSHOTS / source / file).read_bytes()
-    if file.endswith(".gz"):
-        body = gzip.decompress(body)
-    page = StoredPage("test", source, index[file], body, "text/html", None)
-    statement = next(s for s in extract(page, settings().source(source), registry()).statements if s.seq == seq)
+    row = next(r for r in snapshot_rows(source) if r["file"] == file)  # its file and url, as extracted wants
+    statement = next(s for s in extracted(source, row, None).statements if s.seq == seq)
     return statement.text, statement.language
 
 

@@ -27,6 +27,7 @@ from podium.speakers import registry
 from storage.db import open_archive
 
 from bench.quotes import normalise_words, same_speaker  # noqa: E402
+import transcript_expectations  # its extracted(source, expected, listing); ours is by annotation stem
 
 BENCHMARK_PAGES = FIXTURES / "extraction_benchmark"
 
@@ -150,9 +151,7 @@ def test_statements_without_a_named_person_are_kept_with_their_organisation():
 
 @pytest.mark.parametrize("expected", expected_pages("web"), ids=lambda e: e["quotes"])
 def test_web_source_pages_are_read_as_the_page_says(expected):
-    body = gzip.decompress((SNAPSHOTS / "web" / expected["file"]).read_bytes())
-    extraction = extract_article(StoredPage("test", "web", expected["url"], body, "text/html"),
-                                 settings().source("web"), registry())
+    extraction = transcript_expectations.extracted("web", expected, None)
     document = extraction.document
     assert (document.title, document.published_at, document.date_basis) == (
         expected["title"], dt.date.fromisoformat(expected["date"]), expected["date_basis"])
@@ -160,12 +159,17 @@ def test_web_source_pages_are_read_as_the_page_says(expected):
     assert all(found(q, extraction.statements) for q in quotes)
 
 
-def test_statement_sources_still_get_one_press_statement_and_briefings_none():
-    source = settings().source("belarus_mfa")
+def test_the_article_step_gives_a_briefing_source_no_statements():
+    # A briefing's statements are its transcript turns, which its own extractor finds; read as an
+    # article, a page of a briefing source yields its document and no statements. (That a statement
+    # source gets one press statement is checked in tests/test_generic_sources.py.)
+    briefing = settings().source("fmprc_en")
+    assert briefing.kind == "briefing"
     expected = expected_pages("belarus_mfa")[0]
     body = gzip.decompress((SNAPSHOTS / "belarus_mfa" / expected["file"]).read_bytes())
-    statements = extract_article(StoredPage("t", source.key, expected["url"], body), source, registry()).statements
-    assert [s.kind for s in statements] == ["press_statement"]
+    extraction = extract_article(StoredPage("t", briefing.key, expected["url"], body), briefing, registry())
+    assert expected["body_contains"] in " ".join(extraction.document.text.split())
+    assert extraction.statements == []
 
 
 # -- `podium ingest FILE --url URL` of a saved article -------------------------------------

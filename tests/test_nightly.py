@@ -8,27 +8,12 @@ import pytest
 
 from typer.testing import CliRunner
 
-from conftest import snapshot_rows
+from conftest import content_counts, requests_logged, snapshot_rows
 from flows.nightly import nightly
 from podium.cli import app
-from podium.settings import settings
 from storage.db import open_archive
-from storage.runs import table_counts
 
 SMALL = {"t1558711", "t1593756", "t1594148", "t1752564", "t1794629"}
-CONTENT_ROWS = ("pages", "documents", "statements", "crawl_errors")
-
-
-def requests_logged(summary: dict) -> tuple[int, int]:
-    """(listing, detail) requests, as the spider's own log reports them."""
-    log = settings().data_dir / "runs" / summary["run"]["run_id"] / "fmprc_en.log"
-    match = re.search(r"podium: listing requests=(\d+) detail requests=(\d+)", log.read_text())
-    return int(match.group(1)), int(match.group(2))
-
-
-def counts(archive) -> dict:
-    with open_archive(archive, read_only=True) as con:
-        return {k: v for k, v in table_counts(con).items() if k in CONTENT_ROWS}
 
 
 def url_of(stem: str) -> str:
@@ -39,7 +24,7 @@ def test_first_run_archives_every_recorded_page(nightly_archive):
     archive, summary = nightly_archive
     details = [r for r in snapshot_rows("fmprc_en") if r["file"].startswith("detail/")]
     assert summary["run"]["pages_new"] == len(snapshot_rows("fmprc_en"))
-    assert counts(archive)["documents"] == len(details)
+    assert content_counts(archive)["documents"] == len(details)
     assert summary["errors"] == []
     speakers = dict(summary["statements_per_speaker"])
     assert set(speakers) == {"Geng Shuang", "Hua Chunying", "Lu Kang", "Zhao Lijian"}
@@ -60,11 +45,12 @@ def test_every_answer_has_a_registered_speaker_and_a_date(nightly_archive):
 def test_second_run_adds_nothing_and_stops_paging(prefect_harness, copy_snapshot, tmp_path):
     snapshot, archive = copy_snapshot("fmprc_en", SMALL), tmp_path / "a.duckdb"
     first = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
-    assert requests_logged(first) == (13, len(SMALL))
-    before = counts(archive)
+    listings = [r for r in snapshot_rows("fmprc_en") if r["file"].startswith("list/")]
+    assert requests_logged(first, "fmprc_en") == (len(listings), len(SMALL))
+    before = content_counts(archive)
     second = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
-    assert counts(archive) == before
-    listing, detail = requests_logged(second)
+    assert content_counts(archive) == before
+    listing, detail = requests_logged(second, "fmprc_en")
     assert listing <= 2 and detail == 0
     assert second["run"]["pages_new"] == 0 and second["run"]["statements"] == 0
 
@@ -79,17 +65,17 @@ def test_missing_and_empty_pages_are_recorded_and_retried(prefect_harness, copy_
     first = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     failures = {(url, stage, status) for stage, url, _, status in first["errors"]}
     assert failures == {(url_of("t1593756"), "fetch", 404), (url_of("t1594148"), "extract", None)}
-    assert counts(archive)["documents"] == len(SMALL) - 2
+    assert content_counts(archive)["documents"] == len(SMALL) - 2
 
     second = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
-    assert requests_logged(second)[1] == 2  # both tried again
+    assert requests_logged(second, "fmprc_en")[1] == 2  # both tried again
     assert len(second["errors"]) == 2
 
     for path, body in saved.items():
         path.write_bytes(body)
     third = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     assert third["errors"] == []
-    assert counts(archive)["documents"] == len(SMALL)
+    assert content_counts(archive)["documents"] == len(SMALL)
 
 
 def test_cli_nightly_prints_a_summary_and_the_example_query(prefect_harness, copy_snapshot, tmp_path):
@@ -121,7 +107,9 @@ def test_each_run_publishes_a_report(nightly_archive):
 
     _, summary = nightly_archive
     report = run_markdown(summary)
-    assert "| fmprc_en | 108 | 95 |" in report
+    pages = snapshot_rows("fmprc_en")  # every recorded page is stored; each detail page is a document
+    documents = [r for r in pages if r["file"].startswith("detail/")]
+    assert f"| fmprc_en | {len(pages)} | {len(documents)} |" in report
     assert "## A sample of new statements" in report and "Zhao Lijian" in report
     assert "## Errors (0)" in report
 

@@ -6,6 +6,9 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
 
 import duckdb
 import pytest
@@ -172,17 +175,41 @@ def test_cli_search_prints_hits(nightly_archive):
     assert all(h["question"] and "«" in h["snippet"] for h in hits)
 
 
-def test_search_succeeds_while_a_run_holds_the_archive(private_archive):
-    """`podium search` reads the published copy, so a writer holding the archive does not block it."""
-    expected = hits_of(private_archive, "sanctions", limit=5, speaker="Geng Shuang")
-    writer = duckdb.connect(str(private_archive))  # as a flow run holds it while it writes
+# Opens the archive read-write and keeps it open until its stdin closes, as a flow run holds it.
+HOLD_ARCHIVE = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("SELECT count(*) FROM statements").fetchone()
+print("holding", flush=True)
+sys.stdin.read()
+con.close()
+"""
+
+
+@contextmanager
+def held_by_a_writer(archive):
+    """The archive held read-write by another process. Within one process DuckDB shares one
+    database instance between connections, so only another process takes the file's lock."""
+    writer = subprocess.Popen([sys.executable, "-c", HOLD_ARCHIVE, str(archive)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        writer.execute("SELECT count(*) FROM statements").fetchone()
+        assert writer.stdout.readline().strip() == "holding"
+        yield
+    finally:
+        writer.stdin.close()
+        assert writer.wait(timeout=60) == 0
+
+
+def test_search_succeeds_while_a_run_holds_the_archive(private_archive):
+    """`podium search` reads the published copy, so a writer holding the archive does not block it.
+    The searches filter by speaker: only then does search open an archive at all."""
+    expected = hits_of(private_archive, "sanctions", limit=5, speaker="Geng Shuang")
+    with held_by_a_writer(private_archive):
+        with pytest.raises(duckdb.IOException):  # the lock is real: the archive itself cannot be opened
+            duckdb.connect(str(private_archive), read_only=True)
         hits = search_archive(private_archive, "sanctions", Filters(speaker="Geng Shuang"), limit=5)
         result = CliRunner().invoke(app, ["search", "sanctions", "--speaker", "Geng Shuang", "--limit", "5",
                                           "--format", "json", "--archive", str(private_archive)])
-    finally:
-        writer.close()
     assert expected and hits == expected
     assert result.exit_code == 0, result.output
     assert [h["statement_id"] for h in json.loads(result.output)] == [h.statement_id for h in expected]
