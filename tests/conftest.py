@@ -60,6 +60,24 @@ def content_counts(archive: Path) -> dict[str, int]:
         return {table: n for table, n in table_counts(con).items() if table in CONTENT_TABLES}
 
 
+def statements_by_url(archive: Path, source: str) -> dict[str, list[dict]]:
+    """url → its archived statements in order, each with its document's title, date, date basis
+    (as doc_basis) and doc_type: what a source's crawl tests compare with the fixtures."""
+    from storage.db import open_archive
+
+    with open_archive(archive, read_only=True) as con:
+        cursor = con.execute(
+            "SELECT d.url, d.title, d.published_at, d.date_basis AS doc_basis, d.doc_type, s.*"
+            " FROM documents d JOIN statements s USING (doc_id) WHERE d.source_id = ? ORDER BY d.url, s.seq",
+            [source])
+        columns = [c[0] for c in cursor.description]
+        found: dict[str, list[dict]] = {}
+        for row in cursor.fetchall():
+            record = dict(zip(columns, row))
+            found.setdefault(record["url"], []).append(record)
+    return found
+
+
 def copy_snapshot_to(root: Path, source: str, keep_details: set[str] | None = None) -> Path:
     """Copy one source's snapshot under `root`; with `keep_details` (file stems), its index lists
     only the listings and those pages. Returns `root`."""

@@ -17,6 +17,7 @@ from storage.db import open_archive
 from transcript_expectations import archived_statements as transcript_archived_statements
 from transcript_expectations import as_dicts as transcript_as_dicts
 from transcript_expectations import extracted as transcript_extracted
+from transcript_expectations import misplaced_statements
 from transcript_expectations import observed as transcript_observed
 
 EXPECTED = expected_pages("fmprc_zh")
@@ -75,8 +76,7 @@ def test_without_a_listing_an_undated_title_falls_back_to_the_pages_date_line():
 def test_statement_offsets_point_into_the_document_text():
     for expected in EXPECTED:
         extraction = extracted(expected, None)
-        for statement in extraction.statements:
-            assert extraction.document.text[statement.char_start:statement.char_end] == statement.text
+        assert extraction.statements and misplaced_statements(extraction) == [], expected["file"]
 
 
 def test_wen_da_answers_carry_the_title_spokesperson_role_and_language():

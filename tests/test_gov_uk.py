@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SNAPSHOTS, expected_pages, requests_logged, snapshot_rows, write_index
+from conftest import SNAPSHOTS, expected_pages, requests_logged, snapshot_rows, statements_by_url, write_index
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium import gov_uk
 from podium.extract import ExtractionError, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
-from storage.db import open_archive
 
 SOURCE = "uk_fcdo"
 EXPECTED = expected_pages(SOURCE)
@@ -88,18 +87,7 @@ def test_the_synthetic_search_listing_lists_every_bundled_item_newest_first():
 # -- real crawls through the replay server ----------------------------------------------------
 
 def archived(archive) -> dict[str, list[dict]]:
-    """url → its statements, as the archive holds them."""
-    with open_archive(archive, read_only=True) as con:
-        cursor = con.execute(
-            "SELECT d.url, d.title, d.published_at, d.date_basis AS doc_basis, s.*"
-            " FROM documents d JOIN statements s USING (doc_id) WHERE d.source_id = ? ORDER BY d.url, s.seq",
-            [SOURCE])
-        columns = [c[0] for c in cursor.description]
-        found: dict[str, list[dict]] = {}
-        for row in cursor.fetchall():
-            record = dict(zip(columns, row))
-            found.setdefault(record["url"], []).append(record)
-    return found
+    return statements_by_url(archive, SOURCE)
 
 
 def requests_counted(result_stats: dict) -> tuple[int, int]:

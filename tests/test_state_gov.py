@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SNAPSHOTS, expected_pages, snapshot_rows, write_index
+from conftest import SNAPSHOTS, expected_pages, snapshot_rows, statements_by_url, write_index
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium import state_gov
@@ -156,18 +156,7 @@ def with_feed(snapshot: Path, feed: str) -> None:
 
 
 def archived(archive) -> dict[str, list[dict]]:
-    """url → its statements, as the archive holds them."""
-    with open_archive(archive, read_only=True) as con:
-        cursor = con.execute(
-            "SELECT d.url, d.title, d.published_at, d.date_basis AS doc_basis, d.doc_type, s.*"
-            " FROM documents d JOIN statements s USING (doc_id) WHERE d.source_id = ? ORDER BY d.url, s.seq",
-            [SOURCE])
-        columns = [c[0] for c in cursor.description]
-        found: dict[str, list[dict]] = {}
-        for row in cursor.fetchall():
-            record = dict(zip(columns, row))
-            found.setdefault(record["url"], []).append(record)
-    return found
+    return statements_by_url(archive, SOURCE)
 
 
 def page_count(archive) -> int:

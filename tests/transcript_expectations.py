@@ -20,6 +20,12 @@ def extracted(source: str, expected: dict, listing: dict | None):
     return extract(page, settings().source(source), registry())
 
 
+def misplaced_statements(extraction) -> list[str]:
+    """Ids of statements whose offsets do not point at their text in the document's text."""
+    text = extraction.document.text
+    return [s.statement_id for s in extraction.statements if text[s.char_start:s.char_end] != s.text]
+
+
 def observed(statements: list[dict], chars: int, kinds: bool = False) -> dict:
     """The facts the expectation files record, computed from statements: opening words are the
     first `chars` characters; `kinds`: also the number of statements of each kind."""
