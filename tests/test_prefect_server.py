@@ -176,13 +176,17 @@ def test_custom_run_from_the_ui_form(served, browser, tmp_path):
     for name, value in (("replay", str(SNAPSHOTS)), ("archive", str(archive))):
         choose_type(parameter(browser, name), "str")
         parameter(browser, name).find_element(By.CSS_SELECTOR, "input[type=text], textarea").send_keys(value)
+    known = {run["id"] for run in httpx.post(f"{url}/flow_runs/filter", json={}).json()}
     browser.find_element(By.XPATH, "//button[@type='submit' and normalize-space()='Submit']").click()
+
+    def new_run_links(d):  # the Runs tab also lists this module's earlier runs of the deployment
+        hrefs = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "a[href*='/runs/flow-run/']")]
+        return [h for h in hrefs if h.rsplit("/", 1)[1] not in known] or d.refresh()
+
     # Submitting lands on the deployment's Runs tab; the new run appears in its list.
-    WebDriverWait(browser, 60, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "a[href*='/runs/flow-run/']") or d.refresh())
-    browser.find_element(By.CSS_SELECTOR, "a[href*='/runs/flow-run/']").click()
-    WebDriverWait(browser, 30).until(lambda d: "/runs/flow-run/" in d.current_url)
-    run_id = browser.current_url.rsplit("/", 1)[1]
+    link = WebDriverWait(browser, 60, ignored_exceptions=[StaleElementReferenceException]).until(new_run_links)[0]
+    browser.get(link)
+    run_id = link.rsplit("/", 1)[1]
     run = wait_for_run(url, run_id)
     browser.refresh()
     WebDriverWait(browser, 30).until(lambda d: "Completed" in d.page_source)
