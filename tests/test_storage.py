@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 
+import duckdb
 import pytest
 
 import storage.db as db
@@ -22,6 +23,22 @@ def test_migrations_are_applied_once_and_recorded(tmp_path):
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"sources", "crawl_runs", "pages", "documents", "statements", "speakers", "speaker_aliases",
             "crawl_errors", "statement_links", "v_statements", "v_daily_counts"} <= tables
+
+
+def storage_version(con) -> str:
+    return con.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE NOT internal").fetchone()[0]
+
+
+def test_a_new_archive_is_written_in_the_pinned_storage_format_and_an_older_file_keeps_its_own(tmp_path):
+    with db.open_archive(tmp_path / "new.duckdb") as con:
+        assert storage_version(con) == f"{db.STORAGE_VERSION}+"
+    older = tmp_path / "older.duckdb"
+    duckdb.connect(str(older)).close()  # DuckDB's default format for a new file
+    with db.open_archive(older) as con:  # migrated and written, not converted
+        con.execute("INSERT INTO sources (source_id, name) VALUES ('s', 'S')")
+    with db.open_archive(older, read_only=True) as con:
+        assert storage_version(con) == "v1.0.0+"
+        assert con.execute("SELECT name FROM sources").fetchall() == [("S",)]
 
 
 def test_an_edited_applied_migration_is_refused(tmp_path, monkeypatch):
