@@ -150,6 +150,10 @@ def notes(results: dict) -> list[str]:
     lines.append(f"DuckLake trial at {lake['statements']:,} statements, p50 ms, DuckDB file vs DuckLake: " + "; ".join(
         f"{name} {lake['duckdb queries'][name]['p50 ms']:.0f} vs {lake['lake queries'][name]['p50 ms']:.0f}"
         for name in ducklake.QUERIES))
+    lines.append(f"DuckLake trial sizes on disk: DuckDB file {lake['duckdb bytes'] / 1e9:.1f} GB, lake data"
+                 f" {lake['lake bytes'] / 1e9:.1f} GB in {lake['lake files']:,} files"
+                 f" + catalog {(lake['catalog bytes'] - lake['empty database bytes']) / 1e6:.0f} MB"
+                 " over an empty database")
     return lines
 
 
