@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import signal
 import threading
 from collections import Counter
@@ -20,7 +19,7 @@ from podium.settings import settings
 from podium.speakers import registry
 from storage import documents, links, registry as archive_registry, runs, search_index
 from storage.db import open_archive, publish, transaction
-from storage.extracted import LOAD_EVERY, ExtractionStage, arrow_schemas, empty_folder, stage_folder
+from storage.extracted import ExtractionStage, arrow_schemas, empty_folder, stage_folder
 from storage.load import load_staging, record_error
 
 log = logging.getLogger(__name__)
@@ -77,19 +76,6 @@ def record_failure(archive: Path, run_id: str, source: str, stage: str, error: s
         record_error(con, run_id, {"source_id": source, "stage": stage, "error": error})
 
 
-EXTRACT_BATCH = 200  # pages extracted and staged per batch; PODIUM_EXTRACT_BATCH overrides it
-# PODIUM_LOAD_EVERY overrides storage.extracted.LOAD_EVERY (the crash tests use 2 pages a batch
-# and a load every statement, so that points between batches and between loads exist)
-
-
-def extract_batch_size() -> int:
-    return int(os.environ.get("PODIUM_EXTRACT_BATCH") or EXTRACT_BATCH)
-
-
-def load_every() -> int:
-    return int(os.environ.get("PODIUM_LOAD_EVERY") or LOAD_EVERY)
-
-
 class OverTimeBudget(Exception):
     """A page's extraction ran longer than its budget (extract_seconds_per_page)."""
 
@@ -129,14 +115,15 @@ def extract_one(page: StoredPage) -> tuple[Extraction | None, dict | None]:
 
 def extract_and_save(con, run_id: str, page_ids: list[str], folder: Path) -> Counter:
     """Make (or remake) the documents and statements of these pages; failures become errors.
-    Batches of pages are extracted and staged in `folder`; the stage is loaded in one transaction
-    whenever load_every() statements wait, and at the end. Then near-duplicates and links are
-    found for them (and for documents a crashed run left without that step)."""
+    Batches of pages (settings' extract_batch) are extracted and staged in `folder`; the stage is
+    loaded in one transaction whenever load_every statements wait, and at the end. Then
+    near-duplicates and links are found for them (and for documents a crashed run left without
+    that step)."""
     counts: Counter = Counter()
     doc_ids: list[str] = []
     with empty_folder(folder):
-        stage = ExtractionStage(folder, arrow_schemas(con), load_every())
-        for pages in documents.in_batches(con, page_ids, extract_batch_size()):
+        stage = ExtractionStage(folder, arrow_schemas(con), settings().load_every)
+        for pages in documents.in_batches(con, page_ids, settings().extract_batch):
             extractions, failures = extract_batch(pages)
             record_errors(con, run_id, failures)
             stage.save(con, extractions)

@@ -66,6 +66,8 @@ class Settings:
     timeout_seconds: int
     lock_wait_seconds: float
     extract_seconds_per_page: float
+    extract_batch: int
+    load_every: int
     nightly_cron: str
     sources: tuple[Source, ...] = field(default=())
 
@@ -139,6 +141,9 @@ def load_settings() -> Settings:
         timeout_seconds=int(os.environ.get("PODIUM_TIMEOUT_SECONDS") or crawl.get("timeout_seconds", 30)),
         lock_wait_seconds=float(raw["run"].get("lock_wait_seconds", 600)),
         extract_seconds_per_page=float(raw["run"].get("extract_seconds_per_page", 20)),
+        # the crash tests shrink both, so that points between batches and between loads exist
+        extract_batch=int(os.environ.get("PODIUM_EXTRACT_BATCH") or raw["run"].get("extract_batch", 200)),
+        load_every=int(os.environ.get("PODIUM_LOAD_EVERY") or raw["run"].get("load_every", 100_000)),
         nightly_cron=raw["run"].get("nightly_cron", "30 2 * * *"),
         sources=load_sources(config_dir() / "sources.yaml"),
     )

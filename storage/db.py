@@ -30,6 +30,7 @@ MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # v1.0 format, whose long strings (document and statement texts) take 1.7x the space and longer
 # to write (bench/load.py). Files made before stay in their format; DuckDB >= 1.5 opens both.
 STORAGE_VERSION = "v1.5.0"
+WRITER_CONFIG = {"storage_compatibility_version": STORAGE_VERSION}  # applies to files it creates
 
 
 class ArchiveError(RuntimeError):
@@ -93,8 +94,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        config = {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
-        con = duckdb.connect(str(path), read_only=read_only, config=config)
+        con = duckdb.connect(str(path), read_only=read_only, config={} if read_only else WRITER_CONFIG)
     except duckdb.IOException as error:
         raise ArchiveError(_lock_message(path, error)) from error
     if not read_only:

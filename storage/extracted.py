@@ -3,7 +3,7 @@
 Saving each batch of pages in a small transaction of its own spends most of its time committing:
 DuckDB writes small appends to its write-ahead log, then reads and recompresses them again at every
 checkpoint. One large `INSERT … SELECT` from staged files writes whole row groups straight into the
-database file instead (3–4× faster at 200k statements, bench/load.py). So extraction stages
+database file instead (about 3× faster at 200k statements, bench/load.py). So extraction stages
 each batch (on disk, so memory stays flat), and the stage is loaded in one transaction once
 `load_every` statements wait, and at the end. A kill before a load loses only staged work: those
 pages have no document yet, so the next run extracts them again.
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Document))
 STATEMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Statement))
-LOAD_EVERY = 100_000  # staged statements loaded in one transaction (the flow: PODIUM_LOAD_EVERY)
 TABLES = {"documents": (*DOCUMENT_COLUMNS, "extracted_at"), "statements": STATEMENT_COLUMNS,
           "statement_mentions": MENTION_COLUMNS}
 
@@ -59,14 +58,12 @@ def columns_of(extractions: list[Extraction], extracted_at: dt.datetime) -> dict
             "statement_mentions": _transposed((row for e in extractions for row in e.mentions), MENTION_COLUMNS)}
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 class ExtractionStage:
     """Batches of extractions staged in a folder of Parquet files, waiting to be loaded."""
 
-    def __init__(self, folder: Path, schemas: dict[str, pa.Schema], load_every: int = LOAD_EVERY):
+    def __init__(self, folder: Path, schemas: dict[str, pa.Schema], load_every: int | None = None):
+        """`load_every`: staged statements that `save` loads (the flow: settings' load_every);
+        None: only `load` loads."""
         self.folder, self.schemas, self.load_every = folder, schemas, load_every
         folder.mkdir(parents=True, exist_ok=True)
         self.batches, self.statements = 0, 0
@@ -93,7 +90,7 @@ class ExtractionStage:
             self.load(con)
         self.add(extractions)
         crash_point("extract-staged")
-        if self.statements >= self.load_every:
+        if self.load_every is not None and self.statements >= self.load_every:
             self.load(con)
 
     def load(self, con: duckdb.DuckDBPyConnection) -> int:
@@ -104,9 +101,10 @@ class ExtractionStage:
         with transaction(con):
             replace_documents(con, sorted(self.doc_ids))
             for table, columns in TABLES.items():
-                files = ", ".join(_sql_string(str(p)) for p in sorted(self.folder.glob(f"{table}-*.parquet")))
+                files = [str(path) for path in sorted(self.folder.glob(f"{table}-*.parquet"))]
                 names = ", ".join(columns)
-                con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM read_parquet([{files}])")
+                con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM read_parquet($files)",
+                            {"files": files})
             crash_point("extract-inserted")
         loaded = self.statements
         log.info("loaded %d staged batches: %d documents, %d statements", self.batches, len(self.doc_ids), loaded)

@@ -43,9 +43,9 @@ class GenericSpider(PodiumSpider):
         for url in self.source.feed_urls:
             yield self.listing_request(url)
 
-    def request_dated(self, url: str, day: dt.date | None, listing: dict):
-        return self.request_listed(url, {**listing, "date": day.isoformat() if day else None},
-                                   self.skip_reason(url, day))
+    def request_dated(self, url: str, day: dt.date | None, listing: dict, skip: str | None):
+        """request_listed, the listed day staged with the page (the extractor may date it by it)."""
+        return self.request_listed(url, {**listing, "date": day.isoformat() if day else None}, skip)
 
 
 
@@ -61,8 +61,8 @@ class ListingSpider(GenericSpider):
         reasons = [self.skip_reason(link.url, link.date) for link in found]
         for rank, (link, reason) in enumerate(zip(found, reasons)):
             listing = {"listing_url": response.url, "page": response.meta["page"], "rank": rank,
-                       "anchor": link.anchor, "date": link.date.isoformat() if link.date else None}
-            request = self.request_listed(link.url, listing, reason)
+                       "anchor": link.anchor}
+            request = self.request_dated(link.url, link.date, listing, reason)
             if request:
                 yield request
         following = links.next_page(tree, response.url, self.source.hints)
@@ -101,7 +101,7 @@ class FeedSpider(GenericSpider):
             listing = {"feed_url": response.url, "rank": rank, "anchor": entry.get("title", ""),
                        "authors": [a.get("name") for a in entry.get("authors", []) if a.get("name")]}
             url = response.urljoin(entry.link)
-            request = self.request_dated(url, day, listing)
+            request = self.request_dated(url, day, listing, self.skip_reason(url, day))
             if request:
                 yield request
 
@@ -126,7 +126,7 @@ class SitemapSpider(GenericSpider):
             day = iso_date(entry.xpath(NEWS_DATE).strip()[:10]) or iso_date(entry.xpath(SITEMAP_LASTMOD).strip()[:10])
             listing = {"sitemap_url": response.url, "rank": rank, "anchor": entry.xpath(NEWS_TITLE).strip()}
             url = response.urljoin(entry.xpath(SITEMAP_LOC).strip())
-            request = self.request_dated(url, day, listing)
+            request = self.request_dated(url, day, listing, self.skip_reason(url, day))
             if request:
                 yield request
 
@@ -136,7 +136,7 @@ class UrlListSpider(GenericSpider):
 
     def listing_requests(self):
         for url in self.source.start_urls:
-            request = self.request_dated(url, None, {"listed_in": "config"})
+            request = self.request_dated(url, None, {"listed_in": "config"}, self.skip_reason(url, None))
             if request:
                 yield request
 
