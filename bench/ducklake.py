@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import machine, seed_archive, timed  # noqa: E402
 from bench.lake_writers import (check_rows, file_rows, folder_bytes, lake_connection, lake_rows,  # noqa: E402
                                 postgres, trial_file_writers, trial_lake_writers)
-from storage.db import connect as open_archive_connection, open_archive, transaction  # noqa: E402
+from storage.db import open_archive, transaction  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -104,15 +104,10 @@ def stage(seed: Path, folder: Path, statements: int) -> dict[str, int]:
         per_copy = con.execute("SELECT count(*) FROM seed.statements").fetchone()[0]
         con.execute(PICK_SQL, {"copies": -(-statements // per_copy), "statements": statements})
         queries = {**COPY_SQL, **{table: f"SELECT * FROM seed.{table}" for table in LOOKUPS}}
-        for table, sql in queries.items():
-            con.execute(f"COPY ({sql}) TO '{folder / table}.parquet' (FORMAT parquet)")
-        return {table: parquet_rows(con, folder / f"{table}.parquet") for table in queries}
+        return {table: con.execute(f"COPY ({sql}) TO '{folder / table}.parquet' (FORMAT parquet)").fetchone()[0]
+                for table, sql in queries.items()}  # COPY answers with the rows it wrote
     finally:
         con.close()
-
-
-def parquet_rows(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    return con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
 
 
 def insert_staged(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
@@ -128,9 +123,8 @@ def load_duckdb(folder: Path, archive: Path) -> float:
         pass  # the schema is made before the clock starts
 
     def load() -> None:
-        con = open_archive_connection(archive)
-        insert_staged(con, folder)
-        con.close()  # the checkpoint: what the WAL holds is written into the database file
+        with open_archive(archive) as con:  # closing included: the checkpoint writes the database file
+            insert_staged(con, folder)
 
     return timed(load)[0] / 1000
 
@@ -248,7 +242,7 @@ def trial_queries(archive: Path, uri: str, data: Path, repeat: int) -> dict:
     finally:
         con.close()
     compare_queries(ours, lake)
-    return {"duckdb queries": ours, "lake queries": lake, "parameters": parameters}
+    return {"duckdb queries": ours, "lake queries": lake}
 
 
 def measure(seed: Path, workdir: Path, statements: int = 1_000_000, writers: tuple[int, ...] = (2, 4),
@@ -261,12 +255,12 @@ def measure(seed: Path, workdir: Path, statements: int = 1_000_000, writers: tup
     try:
         log.info("staging %s statements as Parquet", f"{statements:,}")
         staged = stage(seed, folder, statements)
-        out = {"statements": staged["statements"], "staged": staged, "repeat": repeat}
+        out = {"statements": staged["statements"], "staged": staged}
         with postgres(pgdata) as server:
             uri = server.get_uri()
             out.update(trial_loads(folder, archive, uri, data, staged))
             out.update(trial_queries(archive, uri, data, repeat))
-            out.update(trial_lake_writers(uri, data, pgdata, folder / "statements.parquet", writers, batches,
+            out.update(trial_lake_writers(uri, data, server.log, folder / "statements.parquet", writers, batches,
                                           batch_rows, staged["statements"]))
         out.update(trial_file_writers(archive, folder / "statements.parquet", writers, batches, batch_rows,
                                       staged["statements"]))
@@ -294,9 +288,8 @@ def report(r: dict) -> Table:
     for ours, lake in zip(r["duckdb writers"], r["lake writers"]):
         table.add_row(f"{lake['writers']} writers x {lake['batches'] // lake['writers']} commits of "
                       f"{lake['rows'] // lake['batches']:,}, rows/s", f"{ours['rows/s']:,.0f}", f"{lake['rows/s']:,.0f}",
-                      f"landed {ours['committed']}/{ours['batches']} (file, queued on the writer lock) and "
-                      f"{lake['committed']}/{lake['batches']} (lake: {lake['commit races']} lost races settled "
-                      f"by DuckLake, {lake['retries']} retried by the writer)")
+                      f"file: queued on the writer lock; lake: {lake['committed']}/{lake['batches']} landed,"
+                      f" {lake['commit races']} lost races settled by DuckLake, {lake['retries']} retried by the writer")
     refused = r["duckdb second writer"].startswith("IOException")
     table.add_row("a 2nd process opens for writing", "refused" if refused else "opened",
                   f"{max(w['writers'] for w in r['lake writers'])} wrote at once", r["duckdb second writer"])

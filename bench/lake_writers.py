@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from storage.db import connect as open_archive_connection, load_packaged_extension, open_archive, writer_lock
+from storage.db import load_packaged_extension, open_archive, writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,6 @@ def postgres(folder: Path):
         yield server
     finally:
         server.cleanup()
-
-
-def postgres_log(folder: Path) -> Path:
-    return folder / "log"  # where pgserver has the server write its log
 
 
 def lost_commit_races(log_file: Path, since: int) -> int:
@@ -123,26 +119,27 @@ def append_lake(con: duckdb.DuckDBPyConnection, sqls: list[str]) -> tuple[int, i
 
 def append_duckdb(archive: Path, sqls: list[str]) -> tuple[int, int]:
     """The podium way: wait for the archive's writer lock, open, one commit a batch, close."""
-    with writer_lock(archive, WRITER_TIMEOUT_S):
-        con = open_archive_connection(archive)
+    with writer_lock(archive, WRITER_TIMEOUT_S), open_archive(archive) as con:
         for sql in sqls:
             con.execute(sql)
-        con.close()
     return len(sqls), 0
 
 
+def append_to_lake(uri: str, data: Path, sqls: list[str]) -> tuple[int, int]:
+    con = lake_connection(uri, data)
+    try:
+        return append_lake(con, sqls)
+    finally:
+        con.close()
+
+
 def writer(store: str, target: str, data: Path | None, sqls: list[str], barrier, results) -> None:
-    """One writer process: connect (the lake) or not yet (the file: that waits for the lock), wait
-    for the others, append; report (started, finished, batches committed, retries) in wall time."""
+    """One writer process: wait for the others, then connect and append (connecting is timed on
+    both stores); report (started, finished, batches committed, retries) in wall time."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    con = lake_connection(target, data) if store == "lake" else None
     barrier.wait(timeout=120)
     started = time.time()
-    try:
-        committed, retries = append_lake(con, sqls) if con else append_duckdb(Path(target), sqls)
-    finally:
-        if con:
-            con.close()
+    committed, retries = append_to_lake(target, data, sqls) if store == "lake" else append_duckdb(Path(target), sqls)
     results.put((started, time.time(), committed, retries))
 
 
@@ -165,7 +162,7 @@ def concurrent_writers(store: str, target: str, data: Path | None, stage_file: P
         raise RuntimeError(f"a {store} writer process failed: exit codes {[p.exitcode for p in processes]}")
     reports = [results.get(timeout=10) for _ in processes]
     seconds = max(r[1] for r in reports) - min(r[0] for r in reports)
-    return {"writers": writers, "rows": writers * batches * rows, "seconds": seconds,
+    return {"writers": writers, "rows": writers * batches * rows,
             "rows/s": writers * batches * rows / seconds, "committed": sum(r[2] for r in reports),
             "batches": writers * batches, "retries": sum(r[3] for r in reports)}
 
@@ -194,15 +191,15 @@ def second_writer_on_file(archive: Path) -> str:
 
 # -- the trial ---------------------------------------------------------------------------------------
 
-def trial_lake_writers(uri: str, data: Path, pgdata: Path, stage_file: Path, writers: tuple[int, ...],
+def trial_lake_writers(uri: str, data: Path, postgres_log: Path, stage_file: Path, writers: tuple[int, ...],
                        batches: int, batch_rows: int, staged: int) -> dict:
     """Each count of writers appending to the lake at once; every row checked afterwards."""
     results = []
     for count in writers:
         log.info("%d writers appending to the lake", count)
-        mark = postgres_log(pgdata).stat().st_size
+        mark = postgres_log.stat().st_size
         result = concurrent_writers("lake", uri, data, stage_file, count, batches, batch_rows, staged)
-        results.append({**result, "commit races": lost_commit_races(postgres_log(pgdata), mark)})
+        results.append({**result, "commit races": lost_commit_races(postgres_log, mark)})
     expected = staged + sum(r["rows"] for r in results)
     check_rows("the lake after the writers", lake_rows(uri, data, ["statements"]), {"statements": expected})
     return {"lake writers": results, "lake files after writers": folder_bytes(data)[1]}

@@ -4,17 +4,18 @@ second through the staging loader.
 Statements: real extracted documents, statements and mentions of a demo nightly run (made here, or
 given with --seed) become Extraction objects again, copied under new document ids until there are
 --statements of them. They are saved as the flow saves them (storage/extracted.py): staged as
-Parquet, --batch documents per batch (the flow's extract batch is 200 pages), and loaded in one
-transaction whenever --load-every statements wait. For comparison, the same rows are also saved
-with one transaction per batch (what the flow did before), and DuckDB alone is timed on them: the
-staged Parquet files copied into a new file with CREATE TABLE AS, without keys or Python, which is
-as fast as any load into a DuckDB file can be on this machine; and the staged statements alone
-into an archive's statements table. The time includes closing the archive,
-so the checkpoint that writes everything into the database file is counted. Pages: the seed's
-stored detail pages become staging records again (under new URLs, so none is skipped as unchanged)
-and go through storage.load.load_records, --page-batch records per call (one per staging file).
+Parquet, --batch documents per batch (default: the flow's extract_batch setting), and loaded in
+one transaction whenever --load-every statements wait (default: its load_every). For comparison,
+the same stage is also loaded after every batch (a transaction per batch, as the flow did before
+it staged), and DuckDB alone is timed on the same rows: the staged Parquet files copied into a new
+file with CREATE TABLE AS, without keys or Python, which is as fast as any load into a DuckDB file
+can be on this machine; and the staged statements alone into an archive's statements table. The
+time includes closing the archive, so the checkpoint that writes everything into the database
+file is counted. Pages: the seed's stored detail pages become staging records again (under new
+URLs, so none is skipped as unchanged) and go through storage.load.load_records, --page-batch
+records per call (one per staging file).
 
-    .venv/bin/python bench/load.py [--statements 200000] [--batch 200] [--load-every 100000]
+    .venv/bin/python bench/load.py [--statements 200000] [--batch N] [--load-every N]
                                    [--seed archive.duckdb] [--profile]
 """
 from __future__ import annotations
@@ -40,10 +41,10 @@ sys.path.insert(0, str(ROOT))
 from bench.common import seed_archive  # noqa: E402
 from podium.extract import Document, Extraction, Statement, statement_id_for  # noqa: E402
 from podium.mentions import MENTION_COLUMNS  # noqa: E402
+from podium.settings import settings  # noqa: E402
 from storage import extracted  # noqa: E402
-from storage.db import STORAGE_VERSION, connect as open_archive_connection, open_archive  # noqa: E402
-from storage.extracted import (LOAD_EVERY, TABLES, ExtractionStage, arrow_schemas, empty_folder,  # noqa: E402
-                               stage_folder)
+from storage.db import WRITER_CONFIG, connect as open_archive_connection, open_archive  # noqa: E402
+from storage.extracted import TABLES, ExtractionStage, arrow_schemas, empty_folder, stage_folder  # noqa: E402
 from storage.load import load_records  # noqa: E402
 
 GOAL = 100_000  # statements per second, from the issue
@@ -136,16 +137,16 @@ def duckdb_alone(workdir: Path, extractions: list[Extraction], batch: int) -> tu
         for start in range(0, len(extractions), batch):
             stage.add(extractions[start:start + batch])
         started = time.perf_counter()
-        con = duckdb.connect(str(archive), config={"storage_compatibility_version": STORAGE_VERSION})
+        con = duckdb.connect(str(archive), config=WRITER_CONFIG)
         for table in TABLES:
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{folder}/{table}-*.parquet')")
         con.close()
         alone = time.perf_counter() - started
         started = time.perf_counter()
-        con = open_archive_connection(statements_only)
         names = ", ".join(TABLES["statements"])
-        con.execute(f"INSERT INTO statements ({names}) SELECT {names} FROM read_parquet('{folder}/statements-*.parquet')")
-        con.close()
+        with open_archive(statements_only) as con:
+            con.execute(f"INSERT INTO statements ({names}) SELECT {names}"
+                        f" FROM read_parquet('{folder}/statements-*.parquet')")
         return alone, time.perf_counter() - started
 
 
@@ -176,13 +177,25 @@ def saved_statements(archive: Path) -> int:
         return con.execute("SELECT count(*) FROM statements").fetchone()[0]
 
 
-def measure(seed: Path, workdir: Path, statements: int = 200_000, batch: int = 200, load_every: int = LOAD_EVERY,
-            pages: int = 2000, page_batch: int = 500, profile: Path | None = None) -> dict:
+def measure(seed: Path, workdir: Path, statements: int = 200_000, batch: int | None = None,
+            load_every: int | None = None, pages: int = 2000, page_batch: int = 500,
+            profile: Path | None = None) -> dict:
     """Statements/s (bulk, and one transaction per batch) and pages/s, each into a fresh archive."""
+    batch, load_every = batch or settings().extract_batch, load_every or settings().load_every
     extractions = replicate(seed_extractions(seed), statements)
     # The flow holds one batch of extractions at a time; the bench holds all of them. Frozen, they
     # are left out of the garbage collector's passes, which would otherwise grow with them.
+    gc.collect()
     gc.freeze()
+    try:
+        return {**measure_statements(workdir, extractions, batch, load_every, profile),
+                **measure_pages(seed, workdir, pages, page_batch)}
+    finally:
+        gc.unfreeze()  # the benchmarks run after this one in the same process collect as usual
+
+
+def measure_statements(workdir: Path, extractions: list[Extraction], batch: int, load_every: int,
+                       profile: Path | None) -> dict:
     total = sum(len(e.statements) for e in extractions)
     profiler = cProfile.Profile() if profile else None
     if profiler:
@@ -196,16 +209,20 @@ def measure(seed: Path, workdir: Path, statements: int = 200_000, batch: int = 2
     saved = [saved_statements(workdir / name) for name in ("bulk.duckdb", "per-batch.duckdb")]
     if saved != [total, total]:
         raise RuntimeError(f"saved {saved} statements, expected {total} in each archive")
-    records = page_records(seed, pages)
-    with open_archive(workdir / "pages.duckdb") as con:
-        page_seconds = load_all(con, records, page_batch)
     return {"statements": total, "documents": len(extractions), "seconds": seconds, "batch": batch,
             "load every": load_every, "statements/s": total / seconds, "duckdb seconds": in_duckdb,
             "mentions": sum(len(e.mentions) for e in extractions), "per-batch seconds": per_batch,
             "per-batch statements/s": total / per_batch, "duckdb alone seconds": alone,
-            "duckdb alone statements/s": total / alone, "statements table rows/s": total / statements_only,
-            "pages": len(records),
-            "page seconds": page_seconds, "pages/s": len(records) / page_seconds, "page batch": page_batch}
+            "duckdb alone statements/s": total / alone, "statements table seconds": statements_only,
+            "statements table rows/s": total / statements_only}
+
+
+def measure_pages(seed: Path, workdir: Path, pages: int, page_batch: int) -> dict:
+    records = page_records(seed, pages)
+    with open_archive(workdir / "pages.duckdb") as con:
+        page_seconds = load_all(con, records, page_batch)
+    return {"pages": len(records), "page seconds": page_seconds, "pages/s": len(records) / page_seconds,
+            "page batch": page_batch}
 
 
 def main() -> None:
@@ -214,8 +231,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--statements", type=int, default=200_000)
-    parser.add_argument("--batch", type=int, default=200, help="documents per staged batch")
-    parser.add_argument("--load-every", type=int, default=LOAD_EVERY, help="staged statements per load")
+    parser.add_argument("--batch", type=int, help="documents per staged batch (default: extract_batch)")
+    parser.add_argument("--load-every", type=int, help="staged statements per load (default: load_every)")
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--page-batch", type=int, default=500, help="staging records per load_records call")
     parser.add_argument("--seed", type=Path, help="an archive to take real statements from (default: make one)")
@@ -236,12 +253,12 @@ def main() -> None:
     table.add_row(f"  of which DuckDB: load {r['documents']:,} documents, the statements, {r['mentions']:,} mentions",
                   f"{r['statements']:,}", "", f"{r['duckdb seconds']:.1f}",
                   f"{r['statements'] / r['duckdb seconds']:,.0f}", "")
-    table.add_row("statements: one transaction per batch", f"{r['statements']:,}", f"{r['batch']} docs",
+    table.add_row("statements: the stage loaded after every batch", f"{r['statements']:,}", f"{r['batch']} docs",
                   f"{r['per-batch seconds']:.1f}", f"{r['per-batch statements/s']:,.0f}", "")
     table.add_row("statements: DuckDB alone, CREATE TABLE AS from the stage (no keys)", f"{r['statements']:,}",
                   "", f"{r['duckdb alone seconds']:.1f}", f"{r['duckdb alone statements/s']:,.0f}", "")
     table.add_row("statements table alone, its key included (no documents, no mentions)", f"{r['statements']:,}",
-                  "", f"{r['statements'] / r['statements table rows/s']:.1f}", f"{r['statements table rows/s']:,.0f}", "")
+                  "", f"{r['statements table seconds']:.1f}", f"{r['statements table rows/s']:,.0f}", "")
     table.add_row("pages (load_records)", f"{r['pages']:,}", f"{r['page batch']}", f"{r['page seconds']:.1f}",
                   f"{r['pages/s']:,.0f}", "")
     Console().print(table)
