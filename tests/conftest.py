@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from podium import replay
-from podium.replay import read_index
+
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = ROOT / "snapshots"
@@ -30,8 +29,24 @@ def expected_pages(source: str) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((FIXTURES / source).glob("*.json"))]
 
 
+def expected_page(source: str, stem: str) -> dict:
+    """One page's expectations, by the file name of its recording without extensions (t1794629)."""
+    return json.loads((FIXTURES / source / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def extracted_page(source: str, expected: dict, listing: dict | None):
+    """The extraction of an expectation's bundled page, as the flow would make it."""
+    from podium.extract import StoredPage, extract
+    from podium.settings import settings
+    from podium.speakers import registry
+
+    body = replay.Recording(expected["url"], SNAPSHOTS / source / expected["file"], 200, "text/html").body()
+    page = StoredPage("test", source, expected["url"], body, "text/html", listing)
+    return extract(page, settings().source(source), registry())
+
+
 def snapshot_rows(source: str) -> list[dict]:
-    return read_index(SNAPSHOTS / source)
+    return replay.read_index(SNAPSHOTS / source)
 
 
 def write_index(root: Path, source: str, rows: list[dict]) -> None:
@@ -39,13 +54,22 @@ def write_index(root: Path, source: str, rows: list[dict]) -> None:
     replay.write_index(root / source, rows)
 
 
-def requests_logged(summary: dict, source: str) -> tuple[int, int]:
-    """(listing, detail) requests of a run's crawl of `source`, as the spider's own log reports them."""
+def crawl_stats(summary: dict, source: str) -> dict:
+    """The Scrapy stats of a run's crawl of `source` (the file its spider writes beside the staging)."""
     from podium.settings import settings
 
-    log = settings().data_dir / "runs" / summary["run"]["run_id"] / f"{source}.log"
-    match = re.search(r"podium: listing requests=(\d+) detail requests=(\d+)", log.read_text())
-    return int(match.group(1)), int(match.group(2))
+    run_dir = settings().data_dir / "runs" / summary["run"]["run_id"]
+    return json.loads((run_dir / f"{source}.jsonl.stats.json").read_text())
+
+
+def requests_in(stats: dict) -> tuple[int, int]:
+    """(listing, detail) requests a crawl made, from its stats."""
+    return stats.get("podium/requests/listing", 0), stats.get("podium/requests/detail", 0)
+
+
+def requests_made(summary: dict, source: str) -> tuple[int, int]:
+    """(listing, detail) requests of a run's crawl of `source`."""
+    return requests_in(crawl_stats(summary, source))
 
 
 CONTENT_TABLES = ("pages", "documents", "statements", "crawl_errors")

@@ -8,11 +8,10 @@ import datetime as dt
 import pytest
 from lxml import html as lxml_html
 
-from conftest import SNAPSHOTS, expected_pages
+from conftest import SNAPSHOTS, expected_pages, extracted_page
 from podium import fmprc
 from spiders.sources.fmprc_en import NEIGHBOURS
 from transcript_expectations import archived_statements, as_dicts
-from transcript_expectations import extracted as transcript_extracted
 from transcript_expectations import misplaced_statements
 from transcript_expectations import observed as transcript_observed
 
@@ -42,7 +41,7 @@ def listing_context(url: str) -> dict:
 
 
 def extracted(expected: dict, listing: dict | None):
-    return transcript_extracted("fmprc_en", expected, listing)
+    return extracted_page("fmprc_en", expected, listing)
 
 
 def observed(statements: list[dict]) -> dict:

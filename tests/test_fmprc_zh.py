@@ -9,14 +9,14 @@ import shutil
 
 import pytest
 
-from conftest import SNAPSHOTS, content_counts, expected_pages, requests_logged, snapshot_rows
+from conftest import (SNAPSHOTS, content_counts, expected_page, expected_pages, extracted_page,
+                      requests_made, snapshot_rows)
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium.dates import chinese_title_date, date_of_listed_item
 from storage.db import open_archive
 from transcript_expectations import archived_statements as transcript_archived_statements
 from transcript_expectations import as_dicts as transcript_as_dicts
-from transcript_expectations import extracted as transcript_extracted
 from transcript_expectations import misplaced_statements
 from transcript_expectations import observed as transcript_observed
 
@@ -26,7 +26,7 @@ ROWS = {r["url"]: r for r in snapshot_rows("fmprc_zh")}
 
 
 def extracted(expected: dict, listing: dict | None):
-    return transcript_extracted("fmprc_zh", expected, listing)
+    return extracted_page("fmprc_zh", expected, listing)
 
 
 def listing_of(expected: dict) -> dict:
@@ -143,7 +143,7 @@ def test_second_run_adds_nothing_and_stops_paging(en_zh_archive, tmp_path):
     shutil.copyfile(en_zh_archive[0], archive)
     before = content_counts(archive)
     second = nightly(sources=["fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
-    listing, detail = requests_logged(second, "fmprc_zh")
+    listing, detail = requests_made(second, "fmprc_zh")
     assert listing <= 2 and detail == 0
     assert content_counts(archive) == before
     assert second["run"]["pages_new"] == 0 and second["run"]["statements"] == 0
@@ -165,7 +165,7 @@ def test_since_and_until_are_honoured_by_the_listing_dates(replay_url, tmp_path)
 
 def page_of_july_3(source: str, stem: str) -> dict:
     """The expectation file of the 2020-07-03 briefing: fmprc_zh t1794584, fmprc_en t1794629."""
-    return next(e for e in expected_pages(source) if e["file"].split("/")[-1].startswith(f"{stem}."))
+    return expected_page(source, stem)
 
 
 def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(en_zh_archive):

@@ -12,11 +12,11 @@ from types import SimpleNamespace
 import pytest
 
 from bench.quotes import same_speaker
-from conftest import FIXTURES, SNAPSHOTS, content_counts, expected_pages, requests_logged, snapshot_rows
+from conftest import (FIXTURES, SNAPSHOTS, content_counts, crawl_stats, expected_pages, extracted_page,
+                      requests_made, snapshot_rows)
 from podium.settings import settings
 from podium.speakers import registry
 from storage.db import open_archive
-from transcript_expectations import extracted
 
 
 SOURCES = ["belarus_mfa", "malaysia_kln", "example_mfa", "news_feeds", "news_sitemap", "news_urls"]
@@ -25,16 +25,14 @@ IDS = [f"{key}-{page['file'].split('/')[-1][:24]}" for key, page in EXPECTED]
 LISTING_FILES = ("list/", "feeds/")
 
 
-def listing_for(key: str, expected: dict) -> dict | None:
-    """What a listing spider stages beside a page (GenericSpider.request_listed): where it was
-    listed, its anchor and the date shown beside it as an ISO date. The date is the fixture's
-    hand-read `listed_as`, which malaysia_kln writes month first ("1/25/22"; its hints say
-    date_order MDY), so it is an input of its own and not the expected date copied."""
+def listing_for(expected: dict) -> dict | None:
+    """The listing a spider stages beside a page, as far as the extractor reads it: the date shown
+    beside the link (GenericSpider.request_dated). The date is the fixture's hand-read `listed_as`,
+    which malaysia_kln writes month first ("1/25/22"; its hints say date_order MDY), so it is an
+    input of its own and not the expected date copied."""
     if "listed_as" not in expected:
         return None
-    listing_page = next(r["url"] for r in snapshot_rows(key) if r["file"].startswith(LISTING_FILES))
-    shown = dt.datetime.strptime(expected["listed_as"], "%m/%d/%y").date()
-    return {"listing_url": listing_page, "page": 0, "anchor": expected["title"], "date": shown.isoformat()}
+    return {"date": dt.datetime.strptime(expected["listed_as"], "%m/%d/%y").date().isoformat()}
 
 
 def check_document(document: dict, expected: dict) -> None:
@@ -74,7 +72,7 @@ def check_news_statements(statements: list[dict], expected: dict) -> None:
 
 @pytest.mark.parametrize("key, expected", EXPECTED, ids=IDS)
 def test_extractor_reads_what_the_page_says(key, expected):
-    extraction = extracted(key, expected, listing_for(key, expected))
+    extraction = extracted_page(key, expected, listing_for(expected))
     check_document(vars(extraction.document), expected)
     check_statements([vars(s) for s in extraction.statements], expected)
     for author in expected.get("authors", []):
@@ -83,13 +81,13 @@ def test_extractor_reads_what_the_page_says(key, expected):
 
 def test_without_its_listing_a_statement_is_dated_by_its_closing_line():
     expected = expected_pages("malaysia_kln")[0]
-    document = extracted("malaysia_kln", expected, None).document
+    document = extracted_page("malaysia_kln", expected, None).document
     assert (document.published_at, document.date_basis) == (dt.date(2022, 1, 25), expected["date_basis_without_listing"])
 
 
 def test_statement_covers_the_whole_document_text():
     expected = expected_pages("belarus_mfa")[0]
-    extraction = extracted("belarus_mfa", expected, None)
+    extraction = extracted_page("belarus_mfa", expected, None)
     statement = extraction.statements[0]
     assert extraction.document.text[statement.char_start:statement.char_end] == statement.text
 
@@ -137,11 +135,6 @@ def rows(archive, sql: str, params: list) -> list[dict]:
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def crawl_stats(summary: dict, key: str) -> dict:
-    run_dir = settings().data_dir / "runs" / summary["run"]["run_id"]
-    return json.loads((run_dir / f"{key}.jsonl.stats.json").read_text())
-
-
 def detail_rows(key: str) -> list[dict]:
     return [r for r in snapshot_rows(key) if not r["file"].startswith(LISTING_FILES)]
 
@@ -167,8 +160,8 @@ def test_second_run_fetches_nothing_new_and_stops_at_the_first_listing_page(craw
     archive, _, second, before = crawled
     assert content_counts(archive) == before
     assert second["run"]["pages_new"] == 0 and second["run"]["statements"] == 0
-    assert all(requests_logged(second, key)[1] == 0 for key in SOURCES)
-    assert requests_logged(second, "example_mfa")[0] == 1     # page 2 is behind the frontier
+    assert all(requests_made(second, key)[1] == 0 for key in SOURCES)
+    assert requests_made(second, "example_mfa")[0] == 1     # page 2 is behind the frontier
     stats = {key: crawl_stats(second, key) for key in SOURCES}
     assert stats["example_mfa"]["podium/skipped/archived"] == 4
     assert stats["news_feeds"]["podium/skipped/archived"] == 7
@@ -176,7 +169,7 @@ def test_second_run_fetches_nothing_new_and_stops_at_the_first_listing_page(craw
 
 
 def test_first_run_walks_the_synthetic_listing_to_its_last_page(crawled):
-    assert requests_logged(crawled[1], "example_mfa") == (2, 6)
+    assert requests_made(crawled[1], "example_mfa") == (2, 6)
 
 
 def urls_archived(archive, key: str) -> set[str]:
@@ -202,7 +195,7 @@ def test_since_stops_the_listing_spider_at_older_pages(prefect_harness, snapshot
     assert {u.split("/")[-1] for u in urls_archived(archive, "example_mfa")} == {
         "statement-on-the-humanitarian-situation-in-the-northern-region", "minister-condemns-attack-on-un-convoy",
         "exampleland-welcomes-the-ceasefire-agreement"}
-    assert requests_logged(summary, "example_mfa")[0] == 1
+    assert requests_made(summary, "example_mfa")[0] == 1
     assert crawl_stats(summary, "example_mfa")["podium/skipped/out_of_range"] == 1
 
 

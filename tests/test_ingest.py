@@ -6,11 +6,11 @@ import shutil
 
 from typer.testing import CliRunner
 
-from conftest import SNAPSHOTS, expected_pages
+from conftest import SNAPSHOTS, expected_page
 from podium.cli import app
 from storage.db import open_archive
 
-PAGE = next(e for e in expected_pages("fmprc_en") if e["file"].endswith("t1794629.shtml"))
+PAGE = expected_page("fmprc_en", "t1794629")
 BASE = PAGE["url"].rsplit("/", 1)[0]
 
 

@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 
-from conftest import snapshot_rows
+from conftest import extracted_page, snapshot_rows
 from podium import mentions
 from podium.mentions import Mention, mentions_in, rows_for
 from storage.db import connect, insert_rows
-from transcript_expectations import extracted
 
 
 def found(text: str, language: str = "en") -> list[tuple[str, str]]:
@@ -174,7 +173,7 @@ def test_a_surface_naming_two_entities_is_refused():
 
 def statement_text(source: str, file: str, seq: int) -> tuple[str, str]:
     row = next(r for r in snapshot_rows(source) if r["file"] == file)  # its file and url, as extracted wants
-    statement = next(s for s in extracted(source, row, None).statements if s.seq == seq)
+    statement = next(s for s in extracted_page(source, row, None).statements if s.seq == seq)
     return statement.text, statement.language
 
 

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, SNAPSHOTS, expected_pages
+from conftest import FIXTURES, SNAPSHOTS, expected_page, expected_pages, extracted_page
 from podium.articles import extract_article
 from podium.cli import app
 from podium.extract import StoredPage
@@ -27,7 +27,6 @@ from podium.speakers import registry
 from storage.db import open_archive
 
 from bench.quotes import normalise_words, same_speaker  # noqa: E402
-import transcript_expectations  # its extracted(source, expected, listing); ours is by annotation stem
 
 BENCHMARK_PAGES = FIXTURES / "extraction_benchmark"
 
@@ -151,7 +150,7 @@ def test_statements_without_a_named_person_are_kept_with_their_organisation():
 
 @pytest.mark.parametrize("expected", expected_pages("web"), ids=lambda e: e["quotes"])
 def test_web_source_pages_are_read_as_the_page_says(expected):
-    extraction = transcript_expectations.extracted("web", expected, None)
+    extraction = extracted_page("web", expected, None)
     document = extraction.document
     assert (document.title, document.published_at, document.date_basis) == (
         expected["title"], dt.date.fromisoformat(expected["date"]), expected["date_basis"])
@@ -206,7 +205,7 @@ def test_saved_article_of_an_unconfigured_site_gets_its_date_and_statements(pref
 
 
 def test_saved_page_of_a_configured_site_goes_to_its_source(prefect_harness, tmp_path):
-    page = next(e for e in expected_pages("fmprc_en") if e["file"].endswith("t1794629.shtml"))
+    page = expected_page("fmprc_en", "t1794629")
     saved, archive = tmp_path / "page.shtml", tmp_path / "a.duckdb"
     shutil.copyfile(SNAPSHOTS / "fmprc_en" / page["file"], saved)
     assert ingest(str(saved), "--url", page["url"], "--archive", str(archive)).exit_code == 0

@@ -8,9 +8,10 @@ import pytest
 
 from typer.testing import CliRunner
 
-from conftest import content_counts, requests_logged, snapshot_rows
+from conftest import content_counts, requests_made, snapshot_rows
 from flows.nightly import nightly
 from podium.cli import app
+from podium.settings import settings
 from storage.db import open_archive
 
 SMALL = {"t1558711", "t1593756", "t1594148", "t1752564", "t1794629"}
@@ -46,11 +47,13 @@ def test_second_run_adds_nothing_and_stops_paging(prefect_harness, copy_snapshot
     snapshot, archive = copy_snapshot("fmprc_en", SMALL), tmp_path / "a.duckdb"
     first = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     listings = [r for r in snapshot_rows("fmprc_en") if r["file"].startswith("list/")]
-    assert requests_logged(first, "fmprc_en") == (len(listings), len(SMALL))
+    assert requests_made(first, "fmprc_en") == (len(listings), len(SMALL))
+    crawl_log = (settings().data_dir / "runs" / first["run"]["run_id"] / "fmprc_en.log").read_text()
+    assert f"podium: listing requests={len(listings)} detail requests={len(SMALL)}" in crawl_log  # told to the user
     before = content_counts(archive)
     second = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
     assert content_counts(archive) == before
-    listing, detail = requests_logged(second, "fmprc_en")
+    listing, detail = requests_made(second, "fmprc_en")
     assert listing <= 2 and detail == 0
     assert second["run"]["pages_new"] == 0 and second["run"]["statements"] == 0
 
@@ -68,7 +71,7 @@ def test_missing_and_empty_pages_are_recorded_and_retried(prefect_harness, copy_
     assert content_counts(archive)["documents"] == len(SMALL) - 2
 
     second = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
-    assert requests_logged(second, "fmprc_en")[1] == 2  # both tried again
+    assert requests_made(second, "fmprc_en")[1] == 2  # both tried again
     assert len(second["errors"]) == 2
 
     for path, body in saved.items():

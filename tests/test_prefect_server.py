@@ -2,9 +2,7 @@
 created through the server's API with its parameters exactly as the UI's run form sends them."""
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -14,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from conftest import SNAPSHOTS, snapshot_rows
+from conftest import SNAPSHOTS
 from podium.serving import api_url, healthy, start_server, start_serving, stop, wait_until_healthy
 from podium.settings import settings
 from storage.db import open_archive
@@ -22,29 +20,18 @@ from storage.db import open_archive
 DEPLOYMENTS = {"nightly", "adhoc-crawl", "reprocess", "backfill"}
 RANGE = ("2019-08-01", "2019-09-30")  # the ad-hoc crawls' since and until
 
-# An fmprc_en page's date as its title gives it ("… Press Conference on August 23, 2019"; one
-# title lacks the space, "June12, 2018"): index.csv has no listing dates for this source.
-TITLE_DATE = re.compile(r" on ([A-Z][a-z]+) ?(\d{1,2}), (\d{4})$")
-# The recorded titles without a full date, dated by where the listings show them: the "September N"
-# briefings sit on default_10 between those of August 30 and October 12, 2018; the Venezuela
-# remarks sit on default_5 between the remarks of August 7 and 9, 2019
-# (tests/fixtures/fmprc_en/t1687014.json: "probably 2019-08-07").
-UNDATED_TITLES = {"detail/t1593756.shtml": dt.date(2018, 9, 10), "detail/t1594148.shtml": dt.date(2018, 9, 11),
-                  "detail/t1596340.shtml": dt.date(2018, 9, 18), "detail/t1599752.shtml": dt.date(2018, 9, 27),
-                  "detail/t1600384.shtml": dt.date(2018, 9, 28), "detail/t1687014.shtml": dt.date(2019, 8, 7)}
+# The recorded fmprc_en detail pages dated in RANGE, read from the titles in index.csv ("… Press
+# Conference on August 23, 2019"); t1687014's title has no date, and the listing shows it between
+# the remarks of August 7 and 9, 2019 (tests/fixtures/fmprc_en/t1687014.json: "probably 2019-08-07").
+PAGES_IN_RANGE = {"t1686991.shtml", "t1687014.shtml", "t1687683.shtml", "t1689110.shtml", "t1691457.shtml",
+                  "t1693811.shtml", "t1696514.shtml", "t1699375.shtml", "t1702916.shtml"}
 
 
-def page_date(row: dict) -> dt.date:
-    found = TITLE_DATE.search(row["title"])
-    if found is None:
-        return UNDATED_TITLES[row["file"]]
-    return dt.datetime.strptime(" ".join(found.groups()), "%B %d %Y").date()
-
-
-def recorded_pages_in(since: str, until: str) -> int:
-    """How many fmprc_en detail pages the snapshot holds dated from `since` to `until`."""
-    first, last = dt.date.fromisoformat(since), dt.date.fromisoformat(until)
-    return sum(first <= page_date(r) <= last for r in snapshot_rows("fmprc_en") if r["file"].startswith("detail/"))
+def archived_pages(archive) -> tuple[list[str], set[str]]:
+    """The documents' dates, and the file names of their URLs."""
+    with open_archive(archive, read_only=True) as con:
+        rows = con.execute("SELECT published_at, url FROM documents").fetchall()
+    return [str(day) for day, _ in rows], {url.rsplit("/", 1)[1] for _, url in rows}
 
 
 def free_port() -> int:
@@ -113,10 +100,9 @@ def test_adhoc_crawl_started_through_the_api_fills_the_archive(served, tmp_path)
     run = wait_for_run(url, created["id"])
     assert run["state"]["type"] == "COMPLETED", run["state"]
     assert run["name"].startswith("adhoc-crawl-fmprc_en-")
-    with open_archive(archive, read_only=True) as con:
-        dates = [str(r[0]) for r in con.execute("SELECT published_at FROM documents").fetchall()]
+    dates, pages = archived_pages(archive)
     assert dates and all(RANGE[0] <= d <= RANGE[1] for d in dates)
-    assert len(dates) == recorded_pages_in(*RANGE)  # every recorded page of the range, not just some
+    assert pages == PAGES_IN_RANGE  # every recorded page of the range, not just some
     artifacts = httpx.post(f"{url}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [created["id"]]}}}).json()
     assert any("fmprc_en" in (a.get("data") or "") for a in artifacts)
 
@@ -195,10 +181,9 @@ def test_custom_run_from_the_ui_form(served, browser, tmp_path):
     browser.save_screenshot(str(screenshots / "adhoc-crawl-custom-run.png"))
     assert run["state"]["type"] == "COMPLETED", run["state"]
     assert run["parameters"]["sources"] == ["fmprc_en"] and run["parameters"]["since"] == RANGE[0]
-    with open_archive(archive, read_only=True) as con:
-        dates = [str(r[0]) for r in con.execute("SELECT published_at FROM documents").fetchall()]
+    dates, pages = archived_pages(archive)
     assert dates and all(RANGE[0] <= d <= RANGE[1] for d in dates)
-    assert len(dates) == recorded_pages_in(*RANGE)
+    assert pages == PAGES_IN_RANGE
 
 
 def test_podium_serve_starts_the_server_and_ctrl_c_stops_it(tmp_path):

@@ -10,7 +10,7 @@ import gzip
 
 from typer.testing import CliRunner
 
-from conftest import SNAPSHOTS, expected_pages, snapshot_rows
+from conftest import SNAPSHOTS, expected_page, snapshot_rows
 from podium.cli import app
 from podium.near_dups import MAX_DISTANCE, simhash
 from podium.quote_links import containment
@@ -19,7 +19,7 @@ from storage.db import open_archive
 BRIEFING = next(r for r in snapshot_rows("fmprc_en") if r["file"].endswith("t1794629.shtml"))
 # What a person read off that page: its spokesperson, date and the opening of its last answer,
 # the one the report below quotes (tests/fixtures/fmprc_en/t1794629.json).
-BRIEFING_READ = next(e for e in expected_pages("fmprc_en") if e["file"] == BRIEFING["file"])
+BRIEFING_READ = expected_page("fmprc_en", "t1794629")
 REPORT = """<html><head><title>China says Japan has no right to comment on Diaoyu patrols</title>
 <meta property="article:published_time" content="2020-07-04T09:00:00+08:00"></head><body><article>
 <h1>China says Japan has no right to comment on Diaoyu patrols</h1>

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SNAPSHOTS, expected_pages
+from conftest import SNAPSHOTS, expected_page
 from podium.cli import app
 from storage.db import open_archive, published_path
 from storage.search import Filters, search, search_archive
@@ -25,7 +25,7 @@ from storage.search_index import index_dir, index_disagreements, update_index
 # announcement of the 首轮中加经济财金战略对话 and of the 外交部黑龙江全球推介活动.
 ZH_PHRASE, ZH_PAGE = "美国驻北约大使", "t1721177.shtml"
 ZH_QUERIES = ["美国驻北约大使", "中加经济财金战略对话", "黑龙江", "一带一路", "人权", "贸易战", "朝鲜半岛"]
-CHANGED = next(e for e in expected_pages("fmprc_en") if e["file"].endswith("t1794629.shtml"))
+CHANGED = expected_page("fmprc_en", "t1794629")
 CORRECTION = "A correction was added to this transcript."
 
 

@@ -1,23 +1,9 @@
 """What the China MFA transcript expectation files (tests/fixtures/fmprc_en, tests/fixtures/fmprc_zh)
-record, computed from extracted or archived statements; shared by test_fmprc_en and test_fmprc_zh."""
+record, computed from extracted or archived statements, and where a statement's offsets point."""
 from __future__ import annotations
 
-import gzip
-
-from conftest import SNAPSHOTS
-from podium.extract import StoredPage, extract
-from podium.settings import settings
 from podium.speakers import registry
 from storage.db import open_archive
-
-
-def extracted(source: str, expected: dict, listing: dict | None):
-    """The extraction of an expectation's bundled page (gzip-compressed when its name ends in .gz)."""
-    body = (SNAPSHOTS / source / expected["file"]).read_bytes()
-    if expected["file"].endswith(".gz"):
-        body = gzip.decompress(body)
-    page = StoredPage("test", source, expected["url"], body, "text/html", listing)
-    return extract(page, settings().source(source), registry())
 
 
 def misplaced_statements(extraction) -> list[str]:
