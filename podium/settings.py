@@ -1,25 +1,22 @@
 """podium's configuration: `config/podium.toml`, `config/sources.yaml`, `config/speakers.yaml`.
 
 The project root is the folder holding `config/`; `PODIUM_HOME` points elsewhere. Values in
-podium.toml are overridden by environment variables (`PODIUM_ARCHIVE`, `PODIUM_DATA`).
+podium.toml are overridden by environment variables (`PODIUM_ARCHIVE`, `PODIUM_DATA`,
+`PODIUM_TIMEOUT_SECONDS`, `PODIUM_EXTRACT_BATCH`, `PODIUM_LOAD_EVERY`, `PODIUM_LOCK_WAIT_SECONDS`). Nothing is read at import:
+`settings()` reads and checks both files on first use. Each file is checked whole
+(podium/config_schema.py), and any problem is one ConfigError naming the file, the row or
+section, and the field.
 """
 from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
-SOURCE_KINDS = ("briefing", "statement", "news")
-
-
-class ConfigError(ValueError):
-    """A configuration file holds a value podium cannot use; the message names file, row and field."""
+from podium.config_schema import ConfigError, Source, load_sources, read_podium_toml  # noqa: F401 (re-exported)
 
 
 def project_root() -> Path:
@@ -29,29 +26,6 @@ def project_root() -> Path:
 
 def config_dir() -> Path:
     return project_root() / "config"
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    name: str
-    country: str
-    institution: str
-    kind: str
-    language: str
-    start_urls: tuple[str, ...]
-    allowed_domains: tuple[str, ...]
-    format: str = "article"
-    spider: str = ""  # "" = its own module spiders/sources/<key>.py; else a generic family
-    feed_urls: tuple[str, ...] = ()
-    api_urls: tuple[str, ...] = ()
-    hints: dict = field(default_factory=dict, hash=False, compare=False)
-    schedule: str = "nightly"
-    enabled: bool = True
-
-    @property
-    def base_url(self) -> str:
-        return next(iter(self.start_urls + self.feed_urls + self.api_urls), "")
 
 
 @dataclass(frozen=True)
@@ -122,95 +96,38 @@ def _resolve(path: str) -> Path:
     return candidate if candidate.is_absolute() else project_root() / candidate
 
 
+def _from_environment(name: str, default: int) -> int:
+    """A whole number above 0 from environment variable `name`, when set (the tests shrink these)."""
+    text = os.environ.get(name)
+    if not text:
+        return default
+    if not re.fullmatch(r"[0-9]+", text.strip()) or int(text) <= 0:
+        raise ConfigError(f"environment variable {name}: must be a whole number above 0, not {text!r}")
+    return int(text)
+
+
 def load_settings() -> Settings:
-    path = config_dir() / "podium.toml"
-    with open(path, "rb") as handle:
-        raw = tomllib.load(handle)
-    crawl = raw.get("crawl", {})
-    archive = os.environ.get("PODIUM_ARCHIVE") or raw["archive"]["path"]
-    data_dir = os.environ.get("PODIUM_DATA") or raw["run"]["data_dir"]
+    toml = read_podium_toml(config_dir() / "podium.toml")
+    run, crawl = toml.run, toml.crawl
     return Settings(
-        archive_path=_resolve(archive),
-        data_dir=_resolve(data_dir),
-        timezone=raw["run"].get("timezone", "UTC"),
-        user_agent=crawl["user_agent"],
-        contact=crawl["contact"],
-        max_pages=int(crawl.get("max_pages", 2000)),
-        download_max_bytes=int(crawl.get("download_max_bytes", 10_000_000)),
+        archive_path=_resolve(os.environ.get("PODIUM_ARCHIVE") or toml.archive.path),
+        data_dir=_resolve(os.environ.get("PODIUM_DATA") or run.data_dir),
+        timezone=run.timezone,
+        user_agent=crawl.user_agent,
+        contact=crawl.contact,
+        max_pages=crawl.max_pages,
+        download_max_bytes=crawl.download_max_bytes,
         # PODIUM_TIMEOUT_SECONDS reaches the Scrapy subprocesses too (the fault tests need a short one)
-        timeout_seconds=int(os.environ.get("PODIUM_TIMEOUT_SECONDS") or crawl.get("timeout_seconds", 30)),
-        lock_wait_seconds=float(raw["run"].get("lock_wait_seconds", 600)),
-        extract_seconds_per_page=float(raw["run"].get("extract_seconds_per_page", 20)),
+        timeout_seconds=_from_environment("PODIUM_TIMEOUT_SECONDS", crawl.timeout_seconds),
+        # PODIUM_LOCK_WAIT_SECONDS: how long a writer waits for the archive (tests need a short wait)
+        lock_wait_seconds=_from_environment("PODIUM_LOCK_WAIT_SECONDS", run.lock_wait_seconds),
+        extract_seconds_per_page=run.extract_seconds_per_page,
         # the crash tests shrink both, so that points between batches and between loads exist
-        extract_batch=int(os.environ.get("PODIUM_EXTRACT_BATCH") or raw["run"].get("extract_batch", 200)),
-        load_every=int(os.environ.get("PODIUM_LOAD_EVERY") or raw["run"].get("load_every", 100_000)),
-        nightly_cron=raw["run"].get("nightly_cron", "30 2 * * *"),
+        extract_batch=_from_environment("PODIUM_EXTRACT_BATCH", run.extract_batch),
+        load_every=_from_environment("PODIUM_LOAD_EVERY", run.load_every),
+        nightly_cron=run.nightly_cron,
         sources=load_sources(config_dir() / "sources.yaml"),
     )
-
-
-_REQUIRED_SOURCE_FIELDS = ("key", "name", "country", "institution", "kind", "language")
-_URL_FIELDS = ("start_urls", "feed_urls", "api_urls")
-_KNOWN_FIELDS = {*_REQUIRED_SOURCE_FIELDS, *_URL_FIELDS, "allowed_domains", "format", "hints", "schedule",
-                 "enabled", "spider"}
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def _check_urls(where: str, row: dict) -> None:
-    if not any(row.get(name) for name in _URL_FIELDS):
-        raise ConfigError(f"{where}: give at least one of {', '.join(_URL_FIELDS)}")
-    for name in _URL_FIELDS:
-        value = row.get(name) or []
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: field {name!r} must be a list of URLs")
-        for url in value:
-            if not str(url).startswith(("http://", "https://")):
-                raise ConfigError(f"{where}: field {name!r} holds {url!r}, which is not an http(s) URL")
-
-
-def _source_from_row(path: Path, index: int, row: dict) -> Source:
-    where = f"{path.name}, source #{index + 1}"
-    if not isinstance(row, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {type(row).__name__}")
-    for name in _REQUIRED_SOURCE_FIELDS:
-        if not row.get(name):
-            raise ConfigError(f"{where}: field {name!r} is missing or empty")
-    where = f"{path.name}, source {row['key']!r}"
-    unknown = set(row) - _KNOWN_FIELDS
-    if unknown:
-        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
-    if not _KEY.match(str(row["key"])):
-        raise ConfigError(f"{where}: field 'key' must be lower-case letters, digits and _ (it names a spider)")
-    _check_urls(where, row)
-    if row["kind"] not in SOURCE_KINDS:
-        raise ConfigError(f"{where}: field 'kind' must be one of {SOURCE_KINDS}, not {row['kind']!r}")
-    if len(str(row["country"])) != 2 or not str(row["country"]).isupper():
-        raise ConfigError(f"{where}: field 'country' must be an ISO 3166 alpha-2 code, not {row['country']!r}")
-    return Source(
-        key=row["key"], name=row["name"], country=row["country"], institution=row["institution"],
-        kind=row["kind"], language=row["language"], start_urls=tuple(row.get("start_urls") or ()),
-        allowed_domains=tuple(row.get("allowed_domains") or _domains(row)), format=row.get("format", "article"),
-        spider=row.get("spider", ""),
-        feed_urls=tuple(row.get("feed_urls") or ()), api_urls=tuple(row.get("api_urls") or ()),
-        hints=dict(row.get("hints") or {}),
-        schedule=row.get("schedule", "nightly"), enabled=bool(row.get("enabled", True)),
-    )
-
-
-def _domains(row: dict) -> tuple[str, ...]:
-    urls = [u for name in _URL_FIELDS for u in row.get(name) or []]
-    return tuple(sorted({urlsplit(u).hostname for u in urls if urlsplit(u).hostname}))
-
-
-def load_sources(path: Path) -> tuple[Source, ...]:
-    with open(path, encoding="utf-8") as handle:
-        rows = (yaml.safe_load(handle) or {}).get("sources") or []
-    sources = tuple(_source_from_row(path, i, row) for i, row in enumerate(rows))
-    keys = [s.key for s in sources]
-    duplicated = {k for k in keys if keys.count(k) > 1}
-    if duplicated:
-        raise ConfigError(f"{path.name}: duplicate source keys {sorted(duplicated)}")
-    return sources
 
 
 @cache
