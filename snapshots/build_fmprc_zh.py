@@ -1,20 +1,23 @@
 """Copy the fmprc_zh replay snapshot from ../shared/corpus (run by hand; see fmprc_zh/PROVENANCE.md).
 
-A compact, fixed subset of the recorded China MFA 发言人表态 pages:
+A compact, fixed subset of the recorded China MFA 发言人表态 pages of 2018–2020 (../shared/corpus/fmprc/zh):
   * the first LISTING_PAGES listing pages (2018-11-05 … 2020-07-03), so paging reaches 2018;
   * every other 例行记者会 transcript dated on a day the fmprc_en snapshot also holds (the en/zh
     join is tested on those days);
   * the transcripts around the switch from 问/答 to named turns (2020-03);
   * the other item kinds of the column: 答记者问, 发表谈话, announcements without a question.
 Files are copied byte for byte (detail pages stay gzipped as in the corpus) with their index rows.
+Then the pages of today's site (build_fmprc_zh_today.py): a sample of ../shared/corpus/fmprc_zh_2020s
+and two synthetic listing pages in today's layout. One index.csv lists both.
 """
 import shutil
 import sys
 from pathlib import Path
 
 from build import copy_recorded
+from build_fmprc_zh_today import build_today
 from podium.dates import full_title_date
-from podium.replay import read_index
+from podium.replay import read_index, write_index
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "fmprc" / "zh"
@@ -67,7 +70,8 @@ def build_fmprc_zh() -> None:
             shutil.rmtree(old, ignore_errors=True)
     copy_recorded(CORPUS, TARGET, chosen)
     details = sum(1 for r in chosen if r["file"].startswith("detail/"))
-    print(f"fmprc_zh: {len(chosen) - details} listing + {details} detail files", file=sys.stderr)
+    print(f"fmprc_zh 2018-2020: {len(chosen) - details} listing + {details} detail files", file=sys.stderr)
+    write_index(TARGET, chosen + build_today(), [*chosen[0], "declared_url"])
 
 
 if __name__ == "__main__":

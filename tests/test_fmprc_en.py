@@ -1,15 +1,23 @@
 """China MFA English transcripts: hand-checked expectations (tests/fixtures/fmprc_en/*.json,
 written by reading each real page) against the parser directly and against the archive after a
-real crawl of the replayed pages."""
+real crawl of the replayed pages (2018–2020). Today's English site (www.mfa.gov.cn/eng/…, pages
+YYYYMM/tYYYYMMDD_<n>.html): no page of it is recorded, so its reader is tested on a synthetic
+listing and transcript in the shape of today's Chinese pages (tests/fixtures/fmprc_en/synthetic)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from lxml import html as lxml_html
 
-from conftest import SNAPSHOTS, expected_pages, extracted_page
+from conftest import FIXTURES, SNAPSHOTS, expected_pages, extracted_page
+from flows.crawl import CrawlRequest, run_crawl
 from podium import fmprc
+from podium.extract import StoredPage, extract
+from podium.replay import read_index, serving
+from podium.settings import settings
+from podium.speakers import registry
 from spiders.sources.fmprc_en import NEIGHBOURS
 from transcript_expectations import archived_statements, as_dicts
 from transcript_expectations import misplaced_statements
@@ -111,3 +119,82 @@ def test_crawled_and_archived_page_matches_the_page(nightly_archive, expected):
         assert dates == {dt.date.fromisoformat(expected["date"])}
     else:
         assert {s["doc_basis"] for s in statements} == {"listing_neighbours"}
+
+
+# -- today's English site -----------------------------------------------------------------------
+
+SYNTHETIC = FIXTURES / "fmprc_en" / "synthetic"
+TODAY = {row["file"]: row for row in read_index(SYNTHETIC)}
+TODAY_PAGE = TODAY["detail/t20231027_11169684.html"]
+TODAY_LISTING = TODAY["list/index.html"]
+
+
+def today_page() -> StoredPage:
+    body = (SYNTHETIC / TODAY_PAGE["file"]).read_bytes()
+    return StoredPage("p", "fmprc_en", TODAY_PAGE["url"], body, "text/html", None)
+
+
+def test_todays_english_transcript_is_read_in_todays_template():
+    """Values read off the synthetic page (its words are the real page's)."""
+    extraction = extract(today_page(), settings().source("fmprc_en"), registry())
+    document, statements = extraction.document, extraction.statements
+    assert document.title == "Foreign Ministry Spokesperson Mao Ning’s Regular Press Conference on October 27, 2023"
+    assert (document.published_at, document.date_basis) == (dt.date(2023, 10, 27), "title")
+    assert [(s.kind, s.speaker_id, s.questioner) for s in statements] == [
+        ("answer", "mao_ning", "AFP"), ("answer", "mao_ning", "CCTV")]
+    assert statements[0].question.startswith("It was reported that former Premier Li Keqiang passed away")
+    assert statements[0].text == ("We deeply mourn for Comrade Li Keqiang who passed away due to a sudden heart "
+                                  "attack. Xinhua News Agency has issued a press release on that.")
+    assert statements[1].text.startswith("On October 26, Premier of the State Council Li Qiang attended")
+    assert {s.role for s in statements} == {"Foreign Ministry Spokesperson"}
+
+
+def test_todays_english_page_without_a_date_in_its_title_takes_its_date_line():
+    body = (SYNTHETIC / TODAY_PAGE["file"]).read_bytes().replace(b" on October 27, 2023</h1>", b"</h1>")
+    page = StoredPage("p", "fmprc_en", TODAY_PAGE["url"], body, "text/html", None)
+    document = extract(page, settings().source("fmprc_en"), registry()).document
+    assert (document.published_at, document.date_basis) == (dt.date(2023, 10, 27), "page_date")
+
+
+def test_todays_english_listing_gives_its_links_titles_and_dates():
+    text = (SYNTHETIC / TODAY_LISTING["file"]).read_text(encoding="utf-8")
+    listing = fmprc.read_listing(text, TODAY_LISTING["url"])
+    base = TODAY_LISTING["url"].rsplit("/", 1)[0]
+    assert [(link.url, link.shown_date) for link in listing.links] == [
+        (f"{base}/202310/t20231027_11169684.html", "2023-10-27"),
+        (f"{base}/202306/t20230626_11103993.html", "2023-06-26"),
+        (f"{base}/202210/t20221027_10793072.html", "2022-10-27")]
+    assert listing.links[0].anchor == TODAY_PAGE["title"]
+    assert (listing.by_url_pattern, listing.page_count) == (False, 1)
+
+
+def test_a_replayed_crawl_of_todays_english_site_reads_its_listing_and_transcript(tmp_path):
+    """The synthetic folder replayed: today's listing (index.html on www.mfa.gov.cn) is read, the
+    2016–2020 listing is not in this recording and is skipped, the recorded transcript is fetched."""
+    with serving(SYNTHETIC.parent) as url:
+        result = run_crawl(CrawlRequest("fmprc_en", tmp_path, replay_base=url))
+    staged = [json.loads(line) for line in result.staging.read_text(encoding="utf-8").splitlines()]
+    assert [(r["page_kind"], r["url"]) for r in staged] == [
+        ("listing", TODAY_LISTING["url"]), ("detail", TODAY_PAGE["url"])]
+    assert staged[1]["listing"]["list_date"] == "2023-10-27"
+    assert result.stats["podium/skipped/listing_not_recorded"] == 1
+    assert result.stats["podium/skipped/not_recorded"] == 2
+
+
+def test_listing_pages_of_both_eras_are_named_after_the_first():
+    assert fmprc.listing_page_url(TODAY_LISTING["url"], 3).endswith("/2511_665403/index_3.html")
+    first = next(r["url"] for r in read_index(SNAPSHOTS / "fmprc_en") if r["file"] == "list/default.shtml")
+    assert fmprc.listing_page_url(first, 0) == first
+    assert fmprc.listing_page_url(first, 12).endswith("/2511_665403/default_12.shtml")
+    assert fmprc.is_former_listing(first) and not fmprc.is_former_listing(TODAY_LISTING["url"])
+    for url in settings().source("fmprc_en").start_urls + settings().source("fmprc_zh").start_urls:
+        assert fmprc.listing_page_url(url, 0) == url  # every configured start is a listing's first page
+
+
+def test_the_page_count_is_read_from_either_script_or_from_the_pager():
+    assert fmprc.listing_page_count("var currentPage = 0;\nvar countPage = 13//共多少页") == 13
+    assert fmprc.listing_page_count('<script>createPageHTML(29, 0, "index", "shtml");</script>') == 29
+    pager = '<ul class="list1"><li><a href="./202404/t20240403_1.shtml">a</a></li></ul>' \
+            '<div class="page"><a href="index_1.shtml">2</a> <a href="index_28.shtml">尾页</a></div>'
+    listing = fmprc.read_listing(pager, "https://www.mfa.gov.cn/web/wjdt_674879/fyrbt_674889/index.shtml")
+    assert listing.page_count == 29 and len(listing.links) == 1

@@ -1,6 +1,9 @@
 """China MFA Chinese 发言人表态: hand-checked expectations (tests/fixtures/fmprc_zh/*.json, written
 by reading each real page) against the parser directly and against the archive after a real
-crawl of the replayed pages; incremental runs, since/until, and the en/zh briefing-day join."""
+crawl of the replayed pages; incremental runs, since/until, and the en/zh briefing-day join.
+Both eras: the 2018–2020 recordings (www.fmprc.gov.cn, default_N.shtml listings) and the sample
+of today's site (www.mfa.gov.cn, 2020-09 … 2024-04, synthetic index_N.shtml listings); the
+listing reader's fallback to the URL shape and its layout-change errors."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,11 +12,15 @@ import shutil
 
 import pytest
 
-from conftest import (SNAPSHOTS, content_counts, expected_page, expected_pages, extracted_page,
-                      requests_made, snapshot_rows)
+from conftest import (SNAPSHOTS, content_counts, copy_snapshot_to, expected_page, expected_pages, extracted_page,
+                      requests_made, snapshot_rows, write_index)
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
+from podium import fmprc, replay
 from podium.dates import chinese_title_date, date_of_listed_item
+from podium.extract import LayoutChanged, StoredPage
+from podium.settings import settings
+from podium.speakers import registry
 from storage.db import open_archive
 from transcript_expectations import archived_statements as transcript_archived_statements
 from transcript_expectations import as_dicts as transcript_as_dicts
@@ -23,6 +30,9 @@ from transcript_expectations import observed as transcript_observed
 EXPECTED = expected_pages("fmprc_zh")
 IDS = [e["file"].split("/")[-1].split(".")[0] for e in EXPECTED]
 ROWS = {r["url"]: r for r in snapshot_rows("fmprc_zh")}
+TODAY_LISTINGS = [r for r in snapshot_rows("fmprc_zh") if r["file"].startswith("list/index")]
+TODAY_DETAILS = [r for r in snapshot_rows("fmprc_zh") if r["declared_url"]]
+COLUMN = "https://www.mfa.gov.cn/web/wjdt_674879/fyrbt_674889/"
 
 
 def extracted(expected: dict, listing: dict | None):
@@ -51,6 +61,10 @@ def test_there_are_enough_hand_checked_pages_across_both_eras():
     transcripts = [e for e in EXPECTED if "例行记者会" in e["title"]]
     assert len(EXPECTED) >= 8
     assert len(named_era) >= 3 and len(transcripts) - len(named_era) >= 4
+    today = [e for e in EXPECTED if "/20" in e["url"]]  # …/202404/t20240403_….shtml
+    assert {name for e in today for name in e["answers_by"]} >= {
+        "Hua Chunying", "Zhao Lijian", "Wang Wenbin", "Mao Ning", "Lin Jian"}
+    assert {e["date_basis"] for e in today} == {"title", "listing_date"}
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
@@ -97,6 +111,35 @@ def test_an_announcement_is_a_press_statement_of_the_spokesperson_named_in_its_b
     assert extraction.document.doc_type == "statement"
 
 
+def test_an_item_that_names_no_spokesperson_is_the_unnamed_spokespersons():
+    """'外交部发言人就第74届…': 就 opens the topic; no one called 就第 spoke."""
+    expected = next(e for e in EXPECTED if e["file"].endswith("t20210524_9177357.shtml.gz"))
+    (statement,) = extracted(expected, listing_of(expected)).statements
+    assert (statement.kind, statement.speaker_raw) == ("press_statement", "外交部发言人")
+    assert fmprc.spokesperson_in_title("外交部发言人就美国宣布对古巴实施制裁答记者问") is None
+    assert fmprc.spokesperson_in_title("外交部发言人汪文斌就世卫大会续会涉台问题发表谈话") == "汪文斌"
+
+
+def test_a_new_spokesperson_speaks_in_that_role_from_the_day_the_page_introduces_him():
+    """t20240318_11262087: '…介绍我的新同事——新任外交部发言人、新闻司副司长林剑。今天，他将作为外交部
+    第34任发言人主持例行记者会。'"""
+    expected = expected_page("fmprc_zh", "t20240318_11262087")
+    answers = [s for s in extracted(expected, listing_of(expected)).statements if s.kind == "answer"]
+    assert {(s.speaker_id, s.role) for s in answers} == {("lin_jian", "Foreign Ministry Spokesperson")}
+    assert registry().resolve("林剑").role_on(dt.date(2024, 3, 17)) is None
+
+
+def test_a_detail_page_without_its_body_is_a_layout_change_naming_the_selector():
+    expected = expected_page("fmprc_zh", "t20240403_11276141")
+    body = replay.Recording(expected["url"], SNAPSHOTS / "fmprc_zh" / expected["file"], 200, "text/html").body()
+    changed = body.replace(b'id="News_Body_Txt_A"', b'id="News_Body_Text"')
+    with pytest.raises(LayoutChanged, match="#News_Body_Txt_A") as raised:
+        fmprc.extract_transcript(StoredPage("p", "fmprc_zh", expected["url"], changed, "text/html", None),
+                                 settings().source("fmprc_zh"), registry())
+    assert raised.value.selector == fmprc.DETAIL_BODIES
+    assert expected["title"] in str(raised.value)
+
+
 def test_chinese_title_dates():
     assert chinese_title_date("2019年5月14日外交部发言人耿爽主持例行记者会").on(2019) == dt.date(2019, 5, 14)
     assert date_of_listed_item("外交部发言人耿爽2月15日答记者问", dt.date(2018, 2, 16)).date == dt.date(2018, 2, 15)
@@ -111,9 +154,13 @@ def archived_statements(archive, url: str) -> list[dict]:
 
 
 def test_crawl_archives_every_recorded_zh_page(en_zh_archive):
+    """Both listings are read, each page by page: the 2018–2020 one (default_N.shtml) and today's
+    (index.shtml, index_1.shtml); every recorded detail page of both eras becomes a document."""
     archive, summary = en_zh_archive
     details = [r for r in snapshot_rows("fmprc_zh") if r["file"].startswith("detail/")]
+    listings = [r for r in snapshot_rows("fmprc_zh") if r["file"].startswith("list/")]
     assert summary["errors"] == []
+    assert requests_made(summary, "fmprc_zh") == (len(listings), len(details))
     with open_archive(archive, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents WHERE source_id = 'fmprc_zh'").fetchone()[0]
         pages = con.execute("SELECT count(*) FROM pages WHERE source_id = 'fmprc_zh'").fetchone()[0]
@@ -144,7 +191,7 @@ def test_second_run_adds_nothing_and_stops_paging(en_zh_archive, tmp_path):
     before = content_counts(archive)
     second = nightly(sources=["fmprc_zh"], replay=str(SNAPSHOTS), archive=str(archive))
     listing, detail = requests_made(second, "fmprc_zh")
-    assert listing <= 2 and detail == 0
+    assert listing == 2 and detail == 0  # the first page of each listing: today's and 2018–2020's
     assert content_counts(archive) == before
     assert second["run"]["pages_new"] == 0 and second["run"]["statements"] == 0
 
@@ -157,8 +204,118 @@ def test_since_and_until_are_honoured_by_the_listing_dates(replay_url, tmp_path)
     recorded = {r["list_date"] for r in snapshot_rows("fmprc_zh")
                 if r["file"].startswith("detail/") and "2020-03-20" <= r["list_date"] <= "2020-04-01"}
     assert days == recorded and len(days) >= 5
-    # paging stops at the listing page that reaches back beyond `since` (page 5 of 31 ends 2020-03-20)
-    assert result.stats["podium/requests/listing"] <= 7
+    # paging stops at the listing page that reaches back beyond `since` (page 5 of 31 ends 2020-03-20);
+    # today's listing lists only later items, and pages on to its end (a range crawl walks past them)
+    assert result.stats["podium/requests/listing"] <= 7 + len(TODAY_LISTINGS)
+
+
+# -- today's listings: the spider on the recorded pages, and through replay ------------------------
+
+def zh_spider(recorded: list[str] | None = None):
+    """The fmprc_zh spider, live (recorded None) or replaying a recording of these URLs."""
+    from scrapy.utils.test import get_crawler
+    from w3lib.url import canonicalize_url
+
+    from spiders.sources.fmprc_zh import FmprcZhSpider
+
+    spider = FmprcZhSpider.from_crawler(get_crawler(FmprcZhSpider))
+    spider.recorded = None if recorded is None else {canonicalize_url(u) for u in recorded}
+    return spider
+
+
+def listing_response(index: int, body: bytes | None = None):
+    """Page `index` of today's (synthetic) listing as the spider receives it; `body` replaces it."""
+    from scrapy.http import HtmlResponse, Request
+
+    row = TODAY_LISTINGS[index]
+    body = body if body is not None else (SNAPSHOTS / "fmprc_zh" / row["file"]).read_bytes()
+    request = Request(row["url"], meta={"index": index, "first_page": TODAY_LISTINGS[0]["url"]})
+    return HtmlResponse(row["url"], body=body, encoding="utf-8", request=request)
+
+
+def parsed(spider, response) -> tuple[list, list[dict]]:
+    """(requests, staged records) of a spider's parse_listing."""
+    out = list(spider.parse_listing(response))
+    return [o for o in out if not isinstance(o, dict)], [o for o in out if isinstance(o, dict)]
+
+
+def test_todays_listing_gives_its_links_with_their_dates_and_its_next_page():
+    requests, records = parsed(zh_spider(), listing_response(0))
+    listed = [r for r in TODAY_DETAILS if r["listed_on"] == "index.shtml"]
+    details = [r for r in requests if r.callback.__name__ == "parse_detail"]
+    assert [(r.url, r.meta["listing"]["list_date"]) for r in details] == [(r["url"], r["list_date"]) for r in listed]
+    assert [r.url for r in requests if r.callback.__name__ == "parse_listing"] == [COLUMN + "index_1.shtml"]
+    assert [r["type"] for r in records] == ["page"]  # the listing itself; no error
+
+
+def test_the_last_page_of_todays_listing_ends_the_paging_and_reaches_another_column():
+    requests, _ = parsed(zh_spider(), listing_response(1))
+    listed = [r["url"] for r in TODAY_DETAILS if r["listed_on"] == "index_1.shtml"]
+    assert [r.url for r in requests] == listed  # createPageHTML(2, 1, …): no index_2.shtml
+    assert "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/202110/t20211019_9604337.shtml" in listed
+
+
+def test_a_listing_whose_selector_matches_nothing_is_read_by_url_shape_and_says_so():
+    body = (SNAPSHOTS / "fmprc_zh" / TODAY_LISTINGS[0]["file"]).read_bytes().replace(b'class="list1"', b'class="list2"')
+    spider = zh_spider()
+    requests, records = parsed(spider, listing_response(0, body))
+    listed = [r["url"] for r in TODAY_DETAILS if r["listed_on"] == "index.shtml"]
+    assert [r.url for r in requests if r.callback.__name__ == "parse_detail"] == listed
+    (error,) = [r for r in records if r["type"] == "error"]
+    assert (error["stage"], error["page_kind"]) == ("layout_fallback", "listing")
+    assert error["url"] == TODAY_LISTINGS[0]["url"]
+    assert fmprc.LISTING_ANCHORS in error["error"] and f"{len(listed)} links found by URL pattern" in error["error"]
+    assert spider.crawler.stats.get_value("podium/listing_fallback") == 1
+
+
+def test_a_listing_without_any_article_link_is_a_layout_change_and_pages_no_further():
+    text = (SNAPSHOTS / "fmprc_zh" / TODAY_LISTINGS[0]["file"]).read_text(encoding="utf-8")
+    emptied = text[:text.index("<li>")] + text[text.rindex("</li>") + len("</li>"):]
+    requests, records = parsed(zh_spider(), listing_response(0, emptied.encode("utf-8")))
+    (error,) = [r for r in records if r["type"] == "error"]
+    assert requests == [] and (error["stage"], error["page_kind"]) == ("layout_changed", "listing")
+    assert fmprc.LISTING_ANCHORS in error["error"]
+
+
+def test_the_2016_2020_listing_is_read_only_from_a_recording_that_holds_it():
+    live = [r.url for r in zh_spider().listing_requests()]
+    replayed = [r.url for r in zh_spider(recorded=list(ROWS)).listing_requests()]
+    others = [r.url for r in zh_spider(recorded=[COLUMN + "index.shtml"]).listing_requests()]
+    assert live == others == [COLUMN + "index.shtml"]
+    assert replayed == [COLUMN + "index.shtml", "https://www.fmprc.gov.cn/web/wjdt_674879/fyrbt_674889/default.shtml"]
+
+
+def test_a_replayed_crawl_falls_back_to_url_shapes_and_records_it(tmp_path):
+    from podium.replay import serving
+
+    snapshot = copy_snapshot_to(tmp_path / "snapshot", "fmprc_zh")
+    page = snapshot / "fmprc_zh" / TODAY_LISTINGS[0]["file"]
+    page.write_bytes(page.read_bytes().replace(b'class="list1"', b'class="news-list"'))
+    with serving(snapshot) as url:
+        result = run_crawl(CrawlRequest("fmprc_zh", tmp_path / "run", replay_base=url, since="2021-10-01"))
+    staged = [json.loads(line) for line in result.staging.read_text(encoding="utf-8").splitlines()]
+    (error,) = [r for r in staged if r["type"] == "error"]
+    assert (error["stage"], error["url"]) == ("layout_fallback", TODAY_LISTINGS[0]["url"])
+    fetched = {r["url"] for r in staged if r["page_kind"] == "detail"}
+    assert fetched == {r["url"] for r in TODAY_DETAILS if r["list_date"] >= "2021-10-01"}
+    assert result.stats["podium/listing_fallback"] == 1
+
+
+def test_a_page_of_todays_site_is_read_at_its_fmprc_gov_cn_address_too(tmp_path):
+    """The page declares itself at www.fmprc.gov.cn (the crawler fetched it at www.mfa.gov.cn):
+    recorded at that address, a URL crawl of it is archived as fmprc_zh's."""
+    from podium.replay import serving
+
+    row = next(r for r in TODAY_DETAILS if r["file"].endswith("t20211201_10460717.shtml.gz"))
+    assert row["declared_url"].startswith("http://www.fmprc.gov.cn/web/")
+    snapshot = copy_snapshot_to(tmp_path / "snapshot", "fmprc_zh")
+    write_index(snapshot, "fmprc_zh", [{**r, "url": r["declared_url"]} if r["file"] == row["file"] else r
+                                       for r in snapshot_rows("fmprc_zh")])
+    assert settings().source_for_url(row["declared_url"]).key == "fmprc_zh"
+    with serving(snapshot) as url:
+        result = run_crawl(CrawlRequest("fmprc_zh", tmp_path / "run", replay_base=url, urls=[row["declared_url"]]))
+    (staged,) = [json.loads(line) for line in result.staging.read_text(encoding="utf-8").splitlines()]
+    assert (staged["type"], staged["url"], staged["status"]) == ("page", row["declared_url"], 200)
 
 
 # -- the en/zh join ---------------------------------------------------------------------------
