@@ -50,7 +50,7 @@ from podium.speakers import Registry
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "articles-3"  # 3: news quotes become statements
+EXTRACTOR_VERSION = "articles-4"  # 3: news quotes become statements; 4: places, addresses and police reports
 
 # Declared publication dates, strongest first.
 PUBLISHED_META = (

@@ -41,7 +41,10 @@ PLURAL_LESS = ("s", "sh", "ch", "ese")  # "Swiss", "British", "Dutch", "Chinese"
 # capitalised words that start a sentence rather than a person's name ("In Jordan, ...")
 NOT_NAMES = {"In", "To", "From", "With", "And", "The", "Both", "For", "On", "At", "By", "Of", "As", "Like"}
 
-MENTION_COLUMNS = ("statement_id", "entity_id", "kind", "surface", "char_start", "char_end")
+# found_in: the statements column the mention is in, "text" (the statement's own words) or
+# "question" (the question it answers); char_start and char_end count in that column.
+MENTION_COLUMNS = ("statement_id", "entity_id", "kind", "surface", "char_start", "char_end", "found_in")
+FOUND_IN = ("text", "question")
 ENTITY_COLUMNS = ("entity_id", "kind", "name", "code")
 
 
@@ -232,7 +235,8 @@ def gazetteer(path: Path | str | None = None) -> Gazetteer:
     """The gazetteer, read once per path (default: config/gazetteer.yaml)."""
     path = Path(path) if path else config_dir() / "gazetteer.yaml"
     with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+        # libyaml's loader when PyYAML has it: the pure-Python one takes half a second on this file
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     found = build(data)
     log.debug("gazetteer %s: %d entities, %d English and %d Chinese names", path, len(found.entities),
               len(found.english), len(found.chinese))
@@ -278,12 +282,17 @@ def mentions_in(text: str, language: str, gaz: Gazetteer | None = None) -> list[
 
 
 def rows_for(statements: Iterable, gaz: Gazetteer | None = None) -> list[tuple]:
-    """statement_mentions rows (MENTION_COLUMNS order) for statements with statement_id, text and
-    language, such as podium.extract.Statement."""
+    """statement_mentions rows (MENTION_COLUMNS order) for statements with statement_id, text,
+    question and language, such as podium.extract.Statement: the mentions in the statement's own
+    text, then those in the question it answers (NATO named only by the reporter is still found)."""
     rows = []
     for statement in statements:
-        for m in mentions_in(statement.text, statement.language or "en", gaz):
-            rows.append((statement.statement_id, m.entity_id, m.kind, m.surface, m.char_start, m.char_end))
+        language = statement.language or "en"
+        for found_in in FOUND_IN:
+            words = getattr(statement, found_in, None)
+            for m in mentions_in(words, language, gaz) if words else ():
+                rows.append((statement.statement_id, m.entity_id, m.kind, m.surface, m.char_start, m.char_end,
+                             found_in))
     return rows
 
 
@@ -291,3 +300,31 @@ def entity_rows(gaz: Gazetteer | None = None) -> list[tuple]:
     """entities rows (ENTITY_COLUMNS order): the whole gazetteer, to be loaded with every run."""
     gaz = gaz or gazetteer()
     return [(e.entity_id, e.kind, e.name, e.code) for e in gaz.entities.values()]
+
+
+# Subdivision kinds whose names are places a news text names like countries ("New York",
+# "West Sussex", "Inner Mongolia"); parishes and municipalities are left out: their names are
+# often saints' and people's ("Saint Andrew").
+REGION_TYPES = {"State", "Province", "Region", "Territory", "Union territory", "Autonomous region",
+                "Autonomous community", "Special administrative region", "Country", "Emirate", "Republic",
+                "Oblast", "Governorate", "County", "Federal district", "Capital district", "Capital territory"}
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> frozenset[str]:
+    """pycountry's region names of two words or more, normalised (one word would take given
+    names such as "Victoria" or "Georgia" for places)."""
+    return frozenset(normalise(s.name) for s in pycountry.subdivisions
+                     if s.type in REGION_TYPES and " " in s.name and "," not in s.name and "[" not in s.name)
+
+
+def names_place_or_body(words: str, gaz: Gazetteer | None = None) -> bool:
+    """Whether `words` are, as a whole, the name of a country, a region or an organisation:
+    of the gazetteer (except names that are also people's, such as "Jordan") or a region of
+    pycountry. Such words can never be a person (podium.people)."""
+    gaz = gaz or gazetteer()
+    key = normalise(words.strip())
+    target = gaz.english.get(key)
+    if target is not None and target.parts and target.guard != "person_name":
+        return True
+    return key in _region_names()

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from rapidfuzz.distance import Levenshtein
 
+from podium.mentions import names_place_or_body
 from podium.quote_spans import TITLES, Span, sentence_initial, sentence_spans
 from podium.speakers import Registry, Speaker, normalise_name
 
@@ -63,6 +64,13 @@ among instead so yes no not just only even then although though because earlier 
 another one two three what who why how where oh ok hey monday tuesday wednesday thursday friday saturday
 sunday january february march april may june july august september october november december jan feb aug
 sept sep oct nov dec""".split())
+# The last word of a street's name: abbreviated, it is one ("Eighth St."; first, "St." is a saint);
+# written out, only after a house number ("1909 Jolinda Drive"): "Downing Street said" is the
+# Prime Minister's office, and "Nathan Lane" a person.
+STREET_ABBREVIATIONS = {"st", "ave", "rd", "blvd", "pkwy", "hwy"}
+STREET_WORDS = {"street", "avenue", "road", "boulevard", "drive", "parkway", "highway", "place", "lane",
+                "terrace", "court", "way"}
+HOUSE_NUMBER_BEFORE = re.compile(r"\b\d{1,5}[A-Z]?\s+(?:[NSEW]\.\s+)?$")
 GENDER_WORDS = {"mr": "m", "spokesman": "m", "chairman": "m", "congressman": "m", "king": "m", "prince": "m",
                 "mrs": "f", "ms": "f", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f",
                 "queen": "f", "princess": "f"}
@@ -74,7 +82,7 @@ class Candidate:
     """A possible subject of a cue: a name run, a single name token, a pronoun, a role noun."""
     start: int
     end: int
-    kind: str  # run | token | pronoun | role | org
+    kind: str  # run | token | possessive | pronoun | role | org | address
     words: str
     name: str = ""
     title: str = ""
@@ -132,10 +140,21 @@ def _run_candidates(match: re.Match) -> list[Candidate]:
     end = offset + len(words)
     # "the Office of Human Rights", "a scientist at Goddard", "the Gush Etzion bloc": not people
     part_of_org = not titles and re.search(r"\b(?:of|for|in|at|from|the)\s+(?:the\s+)?$", match.string[max(0, offset - 10):offset])
-    if not name or part_of_org or any(_bare(t) in ORG_WORDS for t in name) or re.fullmatch(r"[A-Z.]+", name[-1]):
-        return [Candidate(offset, end, "org", words)]
+    if is_address(match.string, offset, tokens):
+        return [Candidate(offset, end, "address", words)]
+    if not name or part_of_org or any(_bare(t) in ORG_WORDS for t in name) or re.fullmatch(r"[A-Z.]+", name[-1]) \
+            or names_place_or_body(" ".join(name)):
+        return [Candidate(offset, end, "org", words)]  # a place speaks for its government: "China said"
     kind = "possessive" if possessive else "run" if len(name) > 1 else "token"
     return [Candidate(offset, end, kind, words, " ".join(name[-4:]), title)]
+
+
+def is_address(text: str, offset: int, tokens: list[str]) -> bool:
+    """A street address, which never speaks: "Eighth St.", "1909 Jolinda Drive", "2134 Caldwell Place"."""
+    last = _bare(tokens[-1]) if len(tokens) > 1 else ""
+    if last in STREET_ABBREVIATIONS and tokens[-1].endswith("."):
+        return True
+    return last in STREET_WORDS and bool(HOUSE_NUMBER_BEFORE.search(text[max(0, offset - 12):offset]))
 
 
 def _bare(token: str) -> str:
@@ -310,7 +329,7 @@ def speaker_at(text, segment: Span, cue: re.Match, cast: Cast, before_only=False
         prefix_start = segment.start if segment.start < cue.start() else cue.start()
         for cand in reversed(candidates(text, prefix_start, cue.start())):
             gap = text[cand.end:cue.start()]
-            if not GAP.fullmatch(gap) or cand.kind == "possessive":
+            if not GAP.fullmatch(gap) or cand.kind in ("possessive", "address"):
                 continue
             if re.search(r"\b(?:and|&)\s+$", text[max(0, cand.start - 6):cand.start]):
                 return Attribution(None, cand.words)  # "Volker and Morrison said": several people

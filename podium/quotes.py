@@ -24,6 +24,12 @@ from podium.quote_spans import (BARE_CLAUSE_CUES, CUE, INVERTED_CUES, PARTICIPLE
 from podium.speakers import Registry
 
 MIN_QUOTE_WORDS = 4
+# A police or court report names private people with their age and home address ("Elizabeth A.
+# Burton, 32, of 1119 Eighth St.", "Christopher D. Battin, 33, who resides at 2134 Caldwell Place").
+PERSONAL_RECORD = re.compile(
+    r"\b[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][\w'’-]+)+,? \d{1,3}, (?:of|who (?:lives|lived|resides|resided) (?:at|on)) "
+    r"\d{1,5} (?:[NSEW]\. )?(?:[A-Z0-9][\w'’-]* ){1,3}"
+    r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Pl|Place|Ct|Court|Way|Terrace|Parkway)\b")
 
 
 @dataclass
@@ -50,7 +56,18 @@ def find_quotes(text: str, registry: Registry) -> list[Quote]:
     # are nobody, and a full stop inside one ends no sentence
     cast_sentences = sentences if len(spans) == len(every) else sentence_spans(text, every, paras)
     cast = Cast(text, every, registry, cast_sentences)
-    return _Reader(text, spans, sentences, paras, cast).read()
+    found = _Reader(text, spans, sentences, paras, cast).read()
+    if is_police_report(text):
+        return [q for q in found if q.kind == "direct_quote"]
+    return found
+
+
+def is_police_report(text: str) -> bool:
+    """A police blotter or court report: it gives a private person's age and home address. Its
+    unquoted "…, Harris said" sentences are the police's account of arrests and searches, each
+    attributed to the spokesman as a source, not statements of his: only the words a report puts
+    in quote marks are kept from it."""
+    return PERSONAL_RECORD.search(text) is not None
 
 
 # -- reading an article in order -----------------------------------------------------------------
@@ -152,6 +169,12 @@ def _reported_clause(text, piece: Span, cast, part="all", quoted=None):
     if part != "tail":
         for cue in CUE.finditer(text, piece.start, piece.end):
             head = Span(piece.start, cue.start())
+            # "…, said Lt. Matt Harris, spokesman.": a cue right after a comma names its speaker
+            # after it, and the clause is before; read forward, the name would pass for the clause
+            if part == "all" and text[head.start:head.end].rstrip().endswith(","):
+                inverted = _inverted(text, piece, cue, cast)
+                if inverted:
+                    return inverted
             speaker = speaker_at(text, head, cue, cast, before_only=True) or _elided(text, head, cast)
             clause = speaker and speaker.person and _clause_after(text, cue, piece)
             if clause:

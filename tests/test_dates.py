@@ -1,11 +1,24 @@
-"""Briefing dates from titles, defective titles, and listing neighbours."""
+"""Briefing dates from titles, defective titles, and listing neighbours; and every date basis
+any reader gives is one that docs/sql.md ("Dates") documents, and the other way round."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 
 import pytest
 
-from podium.dates import date_of_briefing, title_date
+from conftest import FIXTURES
+from podium.articles import date_with_basis, extract_article
+from podium.dates import date_of_briefing, date_of_listed_item, title_date
+from podium.extract import StoredPage
+from podium.gov_uk import item_date
+from podium.html import parse
+from podium.news_dates import statement_date
+from podium.settings import settings
+from podium.speakers import registry
+from podium.state_gov import DATE_BASIS as STATE_RSS_BASIS
+from test_cookbook import documented_date_bases
 
 T = "Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on {}"
 
@@ -46,3 +59,71 @@ def test_nothing_to_go_on_is_said_so():
 def test_impossible_dates_are_not_invented():
     assert date_of_briefing(T.format("February 30, 2019")).basis == "undated"
     assert title_date("no date here") is None
+
+
+# -- every basis, documented ----------------------------------------------------------------------
+
+def fixture_bases() -> set[str]:
+    """The date bases the hand-checked expectations of tests/fixtures name."""
+    found = set()
+    for path in FIXTURES.rglob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for record in data if isinstance(data, list) else [data]:
+            if isinstance(record, dict):
+                found |= {v for k, v in record.items() if k.startswith("date_basis") and isinstance(v, str)}
+    return found
+
+
+def article_basis(head: str = "", title: str = "", url: str = "https://example.org/news/a", text: str = "",
+                  listing: dict | None = None) -> str:
+    return date_with_basis(parse(f"<html><head>{head}</head><body><p>x</p></body></html>"), title, url, text,
+                           listing)[1]
+
+
+def saved_sportsnet_basis() -> str:
+    # <meta name="sn-post-date" content="2019/11/19">: no standard tag, no date in the URL
+    body = gzip.decompress(next((FIXTURES / "extraction_benchmark").glob("0d461229*.html.gz")).read_bytes())
+    page = StoredPage("t", "web", "https://www.sportsnet.ca/tennis/argentina-comfortably-wins-davis-cup-opener-chile/",
+                      body, "text/html")
+    return extract_article(page, settings().source("web"), registry()).document.date_basis
+
+
+ZH = "外交部发言人耿爽2月15日答记者问"
+DAY, WEDNESDAY = dt.date(2019, 2, 15), dt.date(2019, 11, 20)
+EVERY_BASIS = [
+    ("title", lambda: date_of_briefing(T.format("May 11, 2018")).basis),
+    ("title_repaired", lambda: date_of_briefing(T.format("June11, 2018")).basis),
+    ("title_year_from_listing", lambda: date_of_listed_item(ZH, DAY).basis),
+    ("title_year_from_page", lambda: date_of_listed_item(ZH, None, DAY).basis),
+    ("listing_date", lambda: date_of_listed_item("外交部发言人答记者问", DAY).basis),
+    ("page_date", lambda: date_of_listed_item("外交部发言人答记者问", None, DAY).basis),
+    ("listing_neighbours", lambda: date_of_briefing("Remarks", [T.format("August 9, 2019")],
+                                                    [T.format("August 7, 2019")]).basis),
+    ("page_metadata", lambda: article_basis("<meta property='article:published_time' content='2020-05-15'>")),
+    ("url", lambda: article_basis(url="https://example.org/2019/11/20/a-report/")),
+    ("listing", lambda: article_basis(listing={"date": "2020-01-02"})),
+    ("text", lambda: article_basis(text="The ministry regrets the decision.\n25 JANUARY 2022")),
+    ("page_markup", saved_sportsnet_basis),
+    ("rss_pubdate", lambda: STATE_RSS_BASIS),
+    ("first_public_at", lambda: item_date({"details": {"first_public_at": "2020-05-15T10:00:00+01:00"}})[1]),
+    ("first_published_at", lambda: item_date({"first_published_at": "2020-05-15T10:00:00+01:00"})[1]),
+    ("delivered_on", lambda: item_date({"schema_name": "speech", "details": {
+        "delivered_on": "2020-05-14T10:00:00+01:00", "first_public_at": "2020-05-15T10:00:00+01:00"}})[1]),
+    ("text_absolute", lambda: statement_date("she told reporters on May 24", WEDNESDAY)[1]),
+    ("text_relative", lambda: statement_date("Esper said on Wednesday", WEDNESDAY)[1]),
+    ("dateline", lambda: statement_date("she said", WEDNESDAY, lede="BEIJING, February 1 (Xinhua) -- Mao Ning")[1]),
+    ("vague", lambda: statement_date("he said earlier this week", WEDNESDAY)[1]),
+    ("published", lambda: statement_date("he said", WEDNESDAY)[1]),
+    ("undated", lambda: article_basis()),
+]
+
+
+@pytest.mark.parametrize("basis, found", EVERY_BASIS, ids=[b for b, _ in EVERY_BASIS])
+def test_each_basis_is_given_where_the_docs_say(basis, found):
+    assert found() == basis
+
+
+def test_the_documented_bases_are_exactly_those_the_readers_give():
+    documented = documented_date_bases()
+    assert {basis for basis, _ in EVERY_BASIS} == documented
+    assert fixture_bases() <= documented

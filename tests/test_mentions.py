@@ -215,7 +215,27 @@ def test_real_answers(source, file, seq, expected):
     assert all(text[m.char_start:m.char_end] == m.surface for m in hits)
 
 
-# --- the archive: migration 004 -------------------------------------------------------------
+# --- the question a statement answers ----------------------------------------------------
+
+def test_a_question_naming_nato_is_found_with_the_answer():
+    # Geng Shuang, September 27, 2019: "Q: According to reports, Russian President Vladimir Putin had
+    # sent a proposal to the leaders of several countries, including NATO member states, … Did China
+    # receive such a proposal from Russia? …" "A: China has received the proposal from the Russian
+    # side. …" NATO is in the question only.
+    row = next(r for r in snapshot_rows("fmprc_en") if r["file"] == "detail/t1702916.shtml")
+    statements = extracted_page("fmprc_en", row, None).statements
+    [answer] = [s for s in statements if s.text.startswith("China has received the proposal from the Russian side.")]
+    assert answer.question.startswith("According to reports, Russian President Vladimir Putin had sent a proposal")
+    rows = rows_for([answer])
+    nato = [r for r in rows if r[1] == "org:nato"]
+    assert [(r[3], r[6]) for r in nato] == [("NATO", "question")]
+    assert all(answer.question[r[4]:r[5]] == r[3] for r in rows if r[6] == "question")
+    assert all(answer.text[r[4]:r[5]] == r[3] for r in rows if r[6] == "text")
+    # its own words name China ("China has received"), the Russian side and the US ("US deployment")
+    assert {r[1] for r in rows if r[6] == "text"} >= {"country:CN", "country:RU", "country:US"}
+
+
+# --- the archive: migrations 004 and 007 -----------------------------------------------------
 
 DOCUMENT = ("d1", "p1", "fmprc_en", "https://example.org/t1", "transcript", "Regular Press Conference",
             dt.date(2020, 5, 6), "page", "en", "…", "h", "utf-8", "test",
@@ -225,27 +245,51 @@ DOCUMENT_COLUMNS = ("doc_id", "page_id", "source_id", "url", "doc_type", "title"
 
 
 class Row:
-    def __init__(self, statement_id: str, text: str, language: str):
-        self.statement_id, self.text, self.language = statement_id, text, language
+    def __init__(self, statement_id: str, text: str, language: str, question: str | None = None):
+        self.statement_id, self.text, self.language, self.question = statement_id, text, language, question
 
 
-def test_v_mentions_answers_who_mentioned_nato_when(tmp_path):
-    con = connect(tmp_path / "archive.duckdb")
-    try:
-        insert_rows(con, "documents", DOCUMENT_COLUMNS, [list(DOCUMENT)])
-        text = "NATO should abandon its Cold War mentality, and China will not accept that."
+ANSWERS = [  # (statement_id, question, text)
+    ("d1-0001", "NATO's secretary-general spoke of China again. What is your comment?",
+     "NATO should abandon its Cold War mentality. NATO claims to be defensive; China will not accept that."),
+    ("d1-0002", "NATO leaders meet in London next week. Will China send anyone?", "I have nothing to offer."),
+]
+
+
+def archive_with_answers(path):
+    con = connect(path)
+    insert_rows(con, "documents", DOCUMENT_COLUMNS, [list(DOCUMENT)])
+    for seq, (statement_id, question, text) in enumerate(ANSWERS, 1):
         con.execute("INSERT INTO statements (statement_id, doc_id, seq, speaker_raw, statement_date, date_basis,"
-                    " kind, text, language) VALUES ('d1-0001', 'd1', 1, 'Zhao Lijian', DATE '2020-05-06', 'page',"
-                    " 'answer', ?, 'en')", [text])
-        insert_rows(con, "entities", mentions.ENTITY_COLUMNS, [list(r) for r in mentions.entity_rows()])
-        rows = rows_for([Row("d1-0001", text, "en")])
-        assert [r[1] for r in rows] == ["org:nato", "country:CN"]
-        insert_rows(con, "statement_mentions", mentions.MENTION_COLUMNS, [list(r) for r in rows])
-        got = con.execute("SELECT statement_id, speaker, entity, entity_kind, entity_code, surface, kind"
-                          " FROM v_mentions WHERE entity_id = 'org:nato' AND year(date) = 2020"
-                          " AND source_id = 'fmprc_en'").fetchall()
-        assert got == [("d1-0001", "Zhao Lijian", "NATO", "organisation", "NATO", "NATO", "answer")]
-        counts = con.execute("SELECT entity_id, statements FROM v_mention_counts ORDER BY entity_id").fetchall()
-        assert counts == [("country:CN", 1), ("org:nato", 1)]
+                    " kind, text, question, language) VALUES (?, 'd1', ?, 'Zhao Lijian', DATE '2020-05-06',"
+                    " 'title', 'answer', ?, ?, 'en')", [statement_id, seq, text, question])
+    insert_rows(con, "entities", mentions.ENTITY_COLUMNS, [list(r) for r in mentions.entity_rows()])
+    rows = rows_for([Row(i, text, "en", question) for i, question, text in ANSWERS])
+    insert_rows(con, "statement_mentions", mentions.MENTION_COLUMNS, [list(r) for r in rows])
+    return con, rows
+
+
+def test_mention_rows_say_whether_the_text_or_the_question_names_it(tmp_path):
+    con, rows = archive_with_answers(tmp_path / "archive.duckdb")
+    con.close()
+    assert [(r[0], r[1], r[6]) for r in rows] == [
+        ("d1-0001", "org:nato", "text"), ("d1-0001", "org:nato", "text"), ("d1-0001", "country:CN", "text"),
+        ("d1-0001", "org:nato", "question"), ("d1-0001", "country:CN", "question"),
+        ("d1-0002", "org:nato", "question"), ("d1-0002", "country:CN", "question")]
+
+
+def test_v_mentions_has_one_row_per_statement_and_entity(tmp_path):
+    con, _ = archive_with_answers(tmp_path / "archive.duckdb")
+    try:
+        # the README's first query: NATO twice in the answer and once in the question is one row;
+        # NATO named only in the question is there too
+        got = con.execute("SELECT statement_id, speaker, entity, entity_kind, entity_code, surface, kind, in_text,"
+                          " in_question, mentions, question_mentions FROM v_mentions WHERE entity_id = 'org:nato'"
+                          " AND year(date) = 2020 AND source_id = 'fmprc_en' ORDER BY statement_id").fetchall()
+        assert got == [("d1-0001", "Zhao Lijian", "NATO", "organisation", "NATO", "NATO", "answer", True, True, 2, 1),
+                       ("d1-0002", "Zhao Lijian", "NATO", "organisation", "NATO", "NATO", "answer", False, True, 0, 1)]
+        counts = con.execute("SELECT entity_id, statements, mentions, questions FROM v_mention_counts"
+                             " ORDER BY entity_id").fetchall()
+        assert counts == [("country:CN", 1, 1, 2), ("org:nato", 1, 2, 2)]
     finally:
         con.close()

@@ -148,6 +148,37 @@ def test_statements_without_a_named_person_are_kept_with_their_organisation():
     assert office.kind == "direct_quote"
 
 
+# -- who is no speaker, and what is no statement (issue 13) -------------------------------------
+
+POLICE_REPORT = ("961bd85c", "http://www.therepublic.com/2019/11/20/cpd_arrests_six_in_drug_investigation/")
+
+
+def extracted_unannotated(stem: str, url: str):
+    body = gzip.decompress(bundled_page(stem).read_bytes())
+    return extract_article(StoredPage("test", "web", url, body, "text/html"), settings().source("web"), registry())
+
+
+def test_a_police_report_gives_no_statements():
+    # The Republic, "CPD arrests six in drug investigation": "… later arrested Elizabeth A. Burton,
+    # 32, of 1119 Eighth St., after locating methamphetamine …, said Lt. Matt Harris, Columbus Police
+    # Department spokesman." and five more "…, Harris said." sentences of arrests and searches, then
+    # the charges of each person. Nothing in it is in quote marks: it is the police's account of
+    # events, and it once gave six statements, the first of them by "Eighth St.".
+    extraction = extracted_unannotated(*POLICE_REPORT)
+    assert "1119 Eighth St." in extraction.document.text
+    assert extraction.statements == []
+
+
+def test_a_place_is_not_the_speaker_of_the_police_in_it():
+    # Express: "China said it is committed to the “one country, two systems” formula granting Hong
+    # Kong autonomy, while the city’s police deny accusations of brutality and say they show utmost
+    # restraint." The police say it; "Hong Kong" was made its speaker.
+    statements = extracted("624fcd90").statements
+    assert "Hong Kong" not in {s.speaker_raw for s in statements}
+    assert not [s for s in statements if s.text.startswith("they show utmost restraint") and s.speaker_raw]
+    assert {s.speaker_raw for s in statements} == {"Cheuk Hau-yip", "Liu Xiaming", "Chris Tang"}
+
+
 @pytest.mark.parametrize("expected", expected_pages("web"), ids=lambda e: e["quotes"])
 def test_web_source_pages_are_read_as_the_page_says(expected):
     extraction = extracted_page("web", expected, None)

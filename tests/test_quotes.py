@@ -168,6 +168,64 @@ def test_organisations_are_not_named_speakers():
     assert q.speaker_raw is None
 
 
+# -- what is never a speaker, and what is no statement ----------------------------------------------
+
+@pytest.mark.parametrize("address", ["1119 Eighth St.", "1909 Jolinda Drive"])
+def test_a_street_address_is_never_the_speaker(address):
+    # the demo's police report: "… arrested Elizabeth A. Burton, 32, of 1119 Eighth St., after …,
+    # said Lt. Matt Harris, …" made "Eighth St." the speaker of the words after "said"
+    q = only(f"Officers arrested Jane Roe outside her home at {address}, after finding a stolen "
+             "bicycle in her car, said Lt. Matt Harris, Columbus Police Department spokesman.")
+    assert (q.kind, q.speaker_raw, q.role) == ("indirect", "Matt Harris", "Lt.")
+    assert q.text == (f"Officers arrested Jane Roe outside her home at {address}, after finding a stolen "
+                      "bicycle in her car")
+
+
+def test_a_street_named_for_its_office_still_speaks_for_it():
+    q = only("“We will set out our plans next week,” Downing Street said.")
+    assert (q.speaker_raw, q.organisation) == (None, "Downing Street")
+
+
+@pytest.mark.parametrize("place", ["Hong Kong", "New Jersey", "South Korea"])
+def test_a_place_is_never_a_person(place):
+    # gazetteer names (config/gazetteer.yaml) and pycountry's regions speak for their governments at
+    # most: "… while the city's police deny accusations and say they show utmost restraint" once
+    # made "Hong Kong" a person, the subject of the sentence
+    text = (f"China said it is committed to the formula granting {place} autonomy, while the city’s "
+            "police deny accusations of brutality and say they show utmost restraint.")
+    assert [q.speaker_raw for q in quotes(text)] == []
+    q = only(f"“The new rules apply to every visitor from next month,” {place} said.")
+    assert (q.speaker_raw, q.organisation) == (None, place)
+
+
+def test_a_surname_that_is_a_country_only_for_some_people_still_speaks():
+    # "Jordan" is guarded in the gazetteer as a person's name too
+    q = only("Michael Jordan spoke to reporters. Jordan said that the team would play again next season.")
+    assert q.speaker_raw == "Michael Jordan"
+
+
+POLICE_REPORT = ("Police arrested two people Monday during a narcotics investigation.\n"
+                 "Officers arrested Elizabeth A. Burton, 32, of 1119 Eighth St., after locating "
+                 "methamphetamine in her car, Harris said.\n"
+                 "A canine later alerted to the odor of narcotics in the vehicle, Harris said.\n"
+                 "“We will keep these drugs off our streets,” Harris said.")
+
+
+def test_a_police_report_keeps_only_its_quoted_words():
+    # its "…, Harris said" sentences are the police's account of arrests, not statements
+    found = quotes(POLICE_REPORT)
+    assert [(q.kind, q.text) for q in found] == [("direct_quote", "We will keep these drugs off our streets,")]
+    # without the age and home address it reads as any news report
+    plain = POLICE_REPORT.replace("Elizabeth A. Burton, 32, of 1119 Eighth St.", "a woman")
+    assert [q.kind for q in quotes(plain)] == ["indirect", "indirect", "direct_quote"]
+
+
+def test_an_age_and_a_famous_address_make_no_police_report():
+    text = ("Boris Johnson, 55, who spoke outside 10 Downing Street, said the election was about Brexit. "
+            "The country needed a government that works, Johnson said.")
+    assert [q.kind for q in quotes(text)] == ["indirect", "indirect"]
+
+
 # -- statement dates --------------------------------------------------------------------------------
 
 WEDNESDAY = dt.date(2019, 11, 20)
