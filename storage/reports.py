@@ -11,13 +11,32 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from storage.db import ArchiveError
+
 TOP = 15
+
+
+class PeriodError(ArchiveError, ValueError):
+    """A report period no day can be in: since after until."""
 
 
 @dataclass(frozen=True)
 class Period:
     since: dt.date | None = None
     until: dt.date | None = None
+
+    def __post_init__(self):
+        if self.since and self.until and self.since > self.until:
+            raise PeriodError(f"since {self.since} is after until {self.until}: no day is in that period")
+
+    @property
+    def words(self) -> str:
+        """The period as a title says it: "since 2019-01-01", "2019-01-01 to 2019-12-31", …"""
+        if self.since and self.until:
+            return f"{self.since} to {self.until}"
+        if self.since or self.until:
+            return f"since {self.since}" if self.since else f"until {self.until}"
+        return "the whole archive"
 
     def condition(self, column: str = "date") -> tuple[str, list]:
         """A SQL condition on a date column, and its parameters."""
@@ -59,11 +78,12 @@ def top_speakers(con: duckdb.DuckDBPyConnection, period: Period, limit: int = TO
 
 
 def top_countries(con: duckdb.DuckDBPyConnection, period: Period, limit: int = TOP) -> list[tuple]:
-    """Countries by the number of statements mentioning them (a statement naming one twice counts once)."""
+    """Countries by the number of statements whose own words mention them (a statement naming one
+    twice counts once; a question naming one is the questioner's, not the speaker's)."""
     where, params = period.condition()
     return con.execute(
         f"SELECT entity, entity_code, count(DISTINCT statement_id) AS statements FROM v_mentions"
-        f" WHERE entity_kind = 'country' AND {where} GROUP BY ALL ORDER BY statements DESC, entity LIMIT ?",
+        f" WHERE entity_kind = 'country' AND in_text AND {where} GROUP BY ALL ORDER BY statements DESC, entity LIMIT ?",
         [*params, limit]).fetchall()
 
 

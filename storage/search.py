@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
+import pycountry
 import tantivy
+from rapidfuzz import fuzz, process, utils
 
 from podium.speakers import normalise_name
-from storage.db import open_reader
+from storage.db import open_reader, reader_path
 from storage.search_index import CJK, SearchError, archive_file, cjk_bigrams, index_dir, open_index
 
 QUESTION_BOOST = 0.5  # a match in the question counts, but less than one in the answer itself
@@ -31,6 +33,22 @@ SNIPPET_CHARS = 220
 MARK_OPEN, MARK_CLOSE = "«", "»"
 # Aliases are stored normalised (storage.registry), the registry name among them.
 SPEAKER_IDS_SQL = "SELECT speaker_id FROM speaker_aliases WHERE alias = ? OR speaker_id = lower(?)"
+# What a filter value may name, for telling an unknown one from a known one without hits.
+# Speakers: registry names and aliases (shown as the registry name), and names nobody registered.
+SPEAKER_NAMES_SQL = ("SELECT a.alias, s.name FROM speaker_aliases a JOIN speakers s USING (speaker_id)"
+                     " UNION SELECT DISTINCT speaker_raw, speaker_raw FROM statements"
+                     " WHERE speaker_id IS NULL AND speaker_raw IS NOT NULL")
+COUNTRIES_SQL = ("SELECT upper(country) FROM sources UNION SELECT upper(country) FROM speakers"
+                 " UNION SELECT DISTINCT upper(country) FROM statements")
+SOURCES_SQL = "SELECT source_id FROM sources UNION SELECT DISTINCT source_id FROM documents"
+LANGUAGES_SQL = "SELECT DISTINCT lower(language) FROM statements"
+SUGGEST_SCORE = 75  # rapidfuzz ratio (0-100) a known value needs to be offered as "did you mean"
+
+
+class SearchInputError(SearchError, ValueError):
+    """A search asked in a way no archive can answer: a limit below 1, since after until, a filter
+    value the archive does not know. The message says what was wrong and what would be right."""
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -40,6 +58,15 @@ class Filters:
     until: dt.date | None = None
     source: str | None = None
     language: str | None = None
+
+    def __post_init__(self):
+        if self.since and self.until and self.since > self.until:
+            raise SearchInputError(f"since {self.since} is after until {self.until}: no day is in that range")
+
+    @property
+    def named(self) -> bool:
+        """Whether a filter names something the archive must know (a speaker, country, source, language)."""
+        return any((self.speaker, self.country, self.source, self.language))
 
 
 class Hit(NamedTuple):
@@ -54,11 +81,101 @@ class Hit(NamedTuple):
     text: str
 
 
+def registry_ids(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """The ids of the registry speakers `name` names (a registered name or alias, or an id)."""
+    return [row[0] for row in con.execute(SPEAKER_IDS_SQL, [normalise_name(name), name]).fetchall()]
+
+
 def speaker_keys(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     """What a speaker filter matches: the name as given (normalised as the index keys are), and the
-    ids of registry speakers it names (by a registered name or alias, or by id)."""
-    ids = [row[0] for row in con.execute(SPEAKER_IDS_SQL, [normalise_name(name), name]).fetchall()]
-    return sorted({normalise_name(name), *ids} - {""})
+    ids of registry speakers it names."""
+    return sorted({normalise_name(name), *registry_ids(con, name)} - {""})
+
+
+def check_limit(limit: int) -> None:
+    if limit < 1:  # tantivy panics on 0 and cannot take a negative number
+        raise SearchInputError(f"limit must be at least 1, not {limit}")
+
+
+def suggestions(value: str, choices: dict[str, str]) -> list[str]:
+    """Up to three known values like `value`, as shown (`choices` maps each compared form to it).
+    One word of a choice may match alone, so that a surname finds the full name."""
+    def score(query: str, choice: str, **_) -> float:
+        return max(fuzz.ratio(query, part) for part in (choice, *choice.split()))
+
+    found = process.extract(value, list(choices), scorer=score, processor=utils.default_process,
+                            limit=10, score_cutoff=SUGGEST_SCORE)
+    return list(dict.fromkeys(choices[choice] for choice, _, _ in found))[:3]
+
+
+def did_you_mean(found: list[str], quote: str = "'") -> str:
+    return f"; did you mean {' or '.join(f'{quote}{value}{quote}' for value in found)}?" if found else ""
+
+
+def iso_code(database, value: str) -> str | None:
+    """The ISO alpha-2 code pycountry finds for a name or another code ("China" → CN), or None."""
+    try:
+        return getattr(database.lookup(value), "alpha_2", None)
+    except LookupError:
+        return None
+
+
+def known_values(con: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
+    return {row[0] for row in con.execute(sql).fetchall()} - {None}
+
+
+def check_speaker(con: duckdb.DuckDBPyConnection, index: "SearchIndex", name: str, keys: list[str]) -> None:
+    """A speaker is known by the statements or by the registry; one known without statements matches none."""
+    if index.holds("speaker_key", keys) or registry_ids(con, name):
+        return
+    names = {normalise_name(alias): shown for alias, shown in con.execute(SPEAKER_NAMES_SQL).fetchall()}
+    hint = did_you_mean(suggestions(name, names)) or (
+        "; `podium sql \"SELECT DISTINCT speaker FROM v_statements\"` lists the speakers")
+    raise SearchInputError(f"no speaker '{name}' in the archive{hint}")
+
+
+def check_country(con: duckdb.DuckDBPyConnection, country: str) -> None:
+    known = known_values(con, COUNTRIES_SQL)
+    if country.upper() in known:
+        return
+    code = iso_code(pycountry.countries, country)
+    hint = did_you_mean([code], "") if code in known else f"; the archive's countries are {', '.join(sorted(known))}"
+    raise SearchInputError(f"no speaker or source of country '{country}' in the archive "
+                           f"(countries are ISO alpha-2 codes){hint}")
+
+
+def check_language(con: duckdb.DuckDBPyConnection, language: str) -> None:
+    known = known_values(con, LANGUAGES_SQL)
+    if language.lower() in known:
+        return
+    code = iso_code(pycountry.languages, language)
+    hint = did_you_mean([code], "") if code in known else f"; the archive's languages are {', '.join(sorted(known))}"
+    raise SearchInputError(f"no statement in language '{language}' in the archive "
+                           f"(languages are ISO 639-1 codes){hint}")
+
+
+def check_source(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    known = known_values(con, SOURCES_SQL)
+    if source in known:
+        return
+    hint = did_you_mean(suggestions(source, {key: key for key in known})) or (
+        f"; the archive's sources are {', '.join(sorted(known))}")
+    raise SearchInputError(f"no source '{source}' in the archive{hint}")
+
+
+def check_filters(con: duckdb.DuckDBPyConnection, index: "SearchIndex", filters: Filters,
+                  speakers: list[str]) -> None:
+    """Refuse a filter value that names nothing the archive knows: without this, a typo is "0 hits".
+    A value some statement in the index has is known at once (microseconds); only the others are
+    looked up in the archive's tables (a known value may have no statement: a source never crawled)."""
+    if filters.speaker:
+        check_speaker(con, index, filters.speaker, speakers)
+    for given, field, term, check in (
+            (filters.country, "country", (filters.country or "").upper(), check_country),
+            (filters.source, "source_id", filters.source, check_source),
+            (filters.language, "language", (filters.language or "").lower(), check_language)):
+        if given and not index.holds(field, [term]):  # the terms as filter_queries makes them
+            check(con, given)
 
 
 def cjk_query(sch: tantivy.Schema, run: str, field: str) -> tantivy.Query:
@@ -152,13 +269,21 @@ class SearchIndex:
 
     def search(self, query: str, filters: Filters = Filters(), limit: int = 20,
                speakers: list[str] = ()) -> list[Hit]:
+        check_limit(limit)
         matching = text_query(self.index, self.schema, query)
         must = [(tantivy.Occur.Must, q) for q in [matching, *filter_queries(self.schema, filters, list(speakers))]]
+        limit = min(limit, max(1, self.searcher.num_docs))  # no more hits than documents; fits tantivy's usize
         found = self.searcher.search(tantivy.Query.boolean_query(must), limit=limit, count=False).hits
         if not found:
             return []
         snippet = self.snippet_maker(matching, CJK.findall(query))
         return [self.hit(score, self.searcher.doc(address), snippet) for score, address in found]
+
+    def holds(self, field: str, values: list[str]) -> bool:
+        """Whether any statement has one of these terms in `field`."""
+        # Term queries: building a term set query costs ~1 ms, these a few microseconds.
+        terms = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, value)) for value in values]
+        return bool(self.searcher.search(tantivy.Query.boolean_query(terms), limit=1, count=False).hits)
 
     def snippet_maker(self, matching: tantivy.Query, runs: list[str]):
         generators = {}
@@ -194,10 +319,13 @@ def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20,
            filters: Filters = Filters(), index_path: Path | None = None) -> list[Hit]:
     """The best BM25 matches of `query` in the archive's statements, best first. The index is the
     one beside the connection's file unless `index_path` says where (a connection to the archive's
-    published copy searches the index of the archive itself)."""
-    path = index_path or index_dir(archive_file(con))
+    published copy searches the index of the archive itself). A filter value the archive does not
+    know raises SearchInputError with suggestions; a known one without matches gives no hits."""
+    check_limit(limit)
+    index = index_at(index_path or index_dir(archive_file(con)))
     speakers = speaker_keys(con, filters.speaker) if filters.speaker else []
-    return index_at(path).search(query, filters, limit, speakers)
+    check_filters(con, index, filters, speakers)
+    return index.search(query, filters, limit, speakers)
 
 
 def index_at(path: Path) -> SearchIndex:
@@ -210,10 +338,12 @@ def index_at(path: Path) -> SearchIndex:
 
 
 def search_archive(archive: Path, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
-    """`podium search`: search the archive's index. Only a speaker filter needs the archive itself
-    (for the speaker's names); then its published copy is opened read-only, so a run that is
-    writing the archive never blocks the search."""
-    if not filters.speaker:
-        return index_at(index_dir(archive)).search(query, filters, limit)
-    with open_reader(archive) as con:
-        return search(con, query, limit, filters, index_path=index_dir(archive))
+    """`podium search`: search the archive's index. Filters that name something (a speaker, country,
+    source or language) are checked against the archive; then its published copy is opened
+    read-only, so a run that is writing the archive never blocks the search."""
+    check_limit(limit)
+    if filters.named:
+        with open_reader(archive) as con:
+            return search(con, query, limit, filters, index_path=index_dir(archive))
+    reader_path(archive)  # a missing archive is named as such, not as a missing index
+    return index_at(index_dir(archive)).search(query, filters, limit)

@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import struct
 from collections import Counter
 
+import matplotlib.dates as mdates
 import pytest
 from lxml import html as lxml_html
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 from typer.testing import CliRunner
 
 from podium.cli import app
-from podium.report import (NO_GLYPHS, PNG_NAME, chart_label, draw_figure, report_dir, report_markdown,
+from podium.report import (NO_GLYPHS, PNG_NAME, chart_label, draw_figure, report_dir, report_markdown, time_axis,
                            write_report)
+from storage.db import ArchiveError, open_archive, publish, published_path
 from storage.query import run_query
+from storage.reports import Period
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TOP = 15  # the report's speaker and country tables list at most 15 rows (podium/report.py docstring)
@@ -49,12 +55,25 @@ def expected_speakers(archive, period=None) -> list[tuple[str, int]]:
 
 
 def expected_countries(archive, period=None) -> list[tuple[str, str, int]]:
-    """The countries mentioned in most statements in `period` (a statement naming one twice
-    counts once), counted here from the plain mention rows."""
-    rows = run_query(archive, "SELECT entity_kind, entity, entity_code, statement_id, date FROM v_mentions").rows
+    """The countries mentioned in the words of most statements in `period` (a statement naming one
+    twice counts once; its question does not count), counted here from the plain mention rows."""
+    rows = run_query(archive, "SELECT m.kind, e.name, e.code, m.statement_id, s.date"
+                              " FROM statement_mentions m JOIN entities e USING (entity_id)"
+                              " JOIN v_statements s USING (statement_id) WHERE m.found_in = 'text'").rows
     mentions = {(entity, code, statement) for kind, entity, code, statement, day in rows
                 if kind == "country" and in_period(day, period)}
     return ranked(Counter((entity, code) for entity, code, _ in mentions))
+
+
+def drawn_texts(figure) -> list[str]:
+    """Every text the figure shows once drawn: titles, tick labels, notes."""
+    FigureCanvasAgg(figure).draw()
+    return [text.get_text() for text in figure.findobj(Text) if text.get_visible() and text.get_text()]
+
+
+def axis_years(ax) -> tuple[int, int]:
+    low, high = ax.get_xlim()
+    return mdates.num2date(low).year, mdates.num2date(high).year
 
 
 def table_rows(page, table_id: str) -> list[list[str]]:
@@ -140,7 +159,9 @@ def test_a_run_report_goes_in_its_own_folder_and_in_the_markdown(report, tmp_pat
     assert report_dir(tmp_path, summary) == tmp_path / "reports" / "nightly-20200101T000000-abcdef"
     markdown = report_markdown(files)
     assert "data:image/png;base64,iVBORw0KGgo" in markdown  # the PNG signature, base64-encoded
-    assert files.html.resolve().as_uri() in markdown
+    # The Prefect UI cannot open a file:// link: the page's path is given as text to copy.
+    assert "file://" not in markdown and f"`{files.html.resolve()}`" in markdown
+    assert f"{files.data.totals['statements']} statements" in markdown
 
 
 def test_the_command_writes_both_files(nightly_archive, tmp_path):
@@ -152,3 +173,85 @@ def test_the_command_writes_both_files(nightly_archive, tmp_path):
     dates = [day for day, in run_query(archive, "SELECT date FROM v_statements").rows]
     expected = sum(day is not None and day >= dt.date(2020, 1, 1) for day in dates)
     assert expected > 0 and f"report of {expected} statements" in result.output
+
+
+def test_the_title_says_the_period_in_words(nightly_archive, tmp_path):
+    day, end = YEAR_2019
+    assert [Period(day).words, Period(until=end).words, Period(day, end).words, Period().words] == [
+        "since 2019-01-01", "until 2019-12-31", "2019-01-01 to 2019-12-31", "the whole archive"]
+    files = write_report(nightly_archive[0], tmp_path, since=day)
+    assert draw_figure(files.data).get_suptitle().endswith("statements, since 2019-01-01")
+    assert "since 2019-01-01: " in files.html.read_text(encoding="utf-8")
+
+
+def test_since_after_until_is_refused(nightly_archive, tmp_path):
+    with pytest.raises(ArchiveError, match="since 2020-01-01 is after until 2019-12-31") as error:
+        write_report(nightly_archive[0], tmp_path / "report", since=dt.date(2020, 1, 1), until=YEAR_2019[1])
+    assert isinstance(error.value, ValueError) and not (tmp_path / "report").exists()
+
+
+def test_an_empty_report_says_so(nightly_archive, tmp_path):
+    """No statement of the fmprc_en recordings (2018-2020) is dated in 1990."""
+    files = write_report(nightly_archive[0], tmp_path, since=dt.date(1990, 1, 1), until=dt.date(1990, 12, 31))
+    assert files.data.totals["statements"] == 0
+    texts = drawn_texts(draw_figure(files.data))
+    assert "No statements in the archive dated 1990-01-01 to 1990-12-31" in texts
+    assert not [text for text in texts if "1970" in text or text.startswith("Top 0")]
+    page = lxml_html.fromstring(files.html.read_text(encoding="utf-8"))
+    assert page.get_element_by_id("empty").text_content() == (
+        "No statements in the archive dated 1990-01-01 to 1990-12-31.")
+    assert not page.xpath("//table")
+
+
+@pytest.fixture
+def stragglers(nightly_archive, tmp_path):
+    """A copy of the fmprc_en archive (2018-2020) in which two statements are dated 2012-05-22
+    (a Tuesday: its week starts on 2012-05-21), as GOV.UK speeches of 2012 sit in the demo archive."""
+    archive = tmp_path / "stragglers.duckdb"
+    shutil.copyfile(published_path(nightly_archive[0]), archive)
+    with open_archive(archive) as con:
+        ids = [row[0] for row in con.execute(
+            "SELECT statement_id FROM v_statements WHERE date IS NOT NULL ORDER BY statement_id LIMIT 2").fetchall()]
+        con.execute("UPDATE statements SET statement_date = DATE '2012-05-22' WHERE statement_id IN (?, ?)", ids)
+    publish(archive)
+    return archive
+
+
+def test_the_weekly_axis_leaves_far_stragglers_out_and_says_so(stragglers, tmp_path):
+    files = write_report(stragglers, tmp_path / "whole")
+    figure = draw_figure(files.data)
+    weekly = figure.axes[0]
+    assert axis_years(weekly)[0] == 2018  # the bulk of the statements, not 2012
+    dated = run_query(stragglers, "SELECT count(date) FROM v_statements").rows[0][0]
+    assert sum(patch.get_height() for patch in weekly.patches) == dated - 2
+    note = ("Not on the time axis, far from the rest (counted in the totals and tables): "
+            "2 statements in the week of 2012-05-21.")
+    assert note in drawn_texts(figure)
+    assert note in files.html.read_text(encoding="utf-8")
+    assert files.data.totals["statements"] == statement_count(stragglers)
+
+
+def test_a_given_since_sets_the_start_of_the_axis(stragglers, tmp_path):
+    files = write_report(stragglers, tmp_path / "since-2012", since=dt.date(2012, 1, 1))
+    weekly = draw_figure(files.data).axes[0]
+    assert axis_years(weekly) == (2012, 2020)
+    assert sum(patch.get_height() for patch in weekly.patches) == files.data.totals["statements"]
+
+
+def test_the_axis_spans_the_given_period(nightly_archive, tmp_path):
+    files = write_report(nightly_archive[0], tmp_path, since=YEAR_2019[0], until=YEAR_2019[1])
+    low, high = draw_figure(files.data).axes[0].get_xlim()
+    assert mdates.num2date(low).date() <= YEAR_2019[0] and mdates.num2date(high).date() >= YEAR_2019[1]
+    assert mdates.num2date(low).date() >= dt.date(2018, 12, 31)  # at most the Monday of 2019-01-01's week
+
+
+def test_only_small_far_groups_leave_the_axis():
+    """94 statements over 47 weeks of 2019, and a week of 2022 far from them: with 6 statements
+    (6%) that week stays on the axis, with 4 (under 5%) it leaves it, and a given until keeps it."""
+    bulk = [(dt.date(2019, 1, 7) + dt.timedelta(weeks=i), "a", 2) for i in range(47)]
+    far = dt.date(2022, 5, 2)
+    kept = time_axis([*bulk, (far, "b", 6)], Period())
+    assert kept.left_off == () and kept.start < bulk[0][0] and kept.end > far
+    dropped = time_axis([*bulk, (far, "b", 4)], Period())
+    assert dropped.left_off == ((far, far, 4),) and dropped.end < dt.date(2020, 1, 1)
+    assert time_axis([*bulk, (far, "b", 4)], Period(until=dt.date(2022, 12, 31))).left_off == ()

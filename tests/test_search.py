@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from conftest import SNAPSHOTS, expected_page
 from podium.cli import app
-from storage.db import open_archive, published_path
-from storage.search import Filters, search, search_archive
-from storage.search_index import index_dir, index_disagreements, update_index
+from storage.db import ArchiveError, open_archive, published_path
+from storage.search import Filters, SearchInputError, search, search_archive
+from storage.search_index import index_dir, index_disagreements, rebuild_archive_index, update_index
 
 # Read on the pages: detail/t1721177.shtml.gz (fmprc_zh, 2019-12-03, Hua Chunying) has the phrase
 # 美国驻北约大使 in a question and twice in its answer; t1611144 (2018-11-07) opens with the
@@ -228,3 +228,82 @@ def test_cli_search_without_an_index_says_what_to_do(private_archive):
     shutil.rmtree(index_dir(private_archive))
     result = CliRunner().invoke(app, ["search", "China", "--archive", str(private_archive)])
     assert result.exit_code == 1 and "podium reindex" in result.output
+
+
+@pytest.mark.parametrize("limit", [0, -5])
+def test_a_limit_below_one_is_refused(nightly_archive, limit):
+    """Before: 0 made tantivy panic, -5 raised an OverflowError."""
+    with pytest.raises(SearchInputError, match=f"limit must be at least 1, not {limit}"):
+        search_archive(nightly_archive[0], "Huawei", limit=limit)
+    with pytest.raises(SearchInputError, match="limit must be at least 1"):
+        hits_of(nightly_archive[0], "Huawei", limit=limit)
+
+
+def test_a_limit_beyond_the_index_returns_every_hit(nightly_archive):
+    everything = hits_of(nightly_archive[0], "Huawei", limit=10_000)
+    assert everything and hits_of(nightly_archive[0], "Huawei", limit=2**64) == everything
+
+
+def test_since_after_until_is_refused():
+    with pytest.raises(SearchInputError, match="since 2020-01-01 is after until 2019-01-01"):
+        Filters(since=dt.date(2020, 1, 1), until=dt.date(2019, 1, 1))
+    assert Filters(since=dt.date(2019, 1, 1), until=dt.date(2019, 1, 1))  # one day is a period
+
+
+def test_an_unknown_speaker_is_named_with_a_suggestion(nightly_archive):
+    with pytest.raises(SearchInputError, match=r"no speaker 'Zhao Lijan' in the archive; did you mean 'Zhao Lijian'\?"):
+        search_archive(nightly_archive[0], "Huawei", Filters(speaker="Zhao Lijan"))
+    with pytest.raises(SearchInputError, match="did you mean 'Zhao Lijian'"):  # a surname alone
+        hits_of(nightly_archive[0], "Huawei", speaker="Zhao")
+    no_one = r"no speaker 'Nobody Atall' in the archive; `podium sql .*` lists the speakers"
+    with pytest.raises(SearchInputError, match=no_one):
+        hits_of(nightly_archive[0], "Huawei", speaker="Nobody Atall")
+
+
+def test_an_unknown_country_suggests_its_iso_code(nightly_archive):
+    with pytest.raises(SearchInputError, match=r"no speaker or source of country 'China' .*did you mean CN\?"):
+        search_archive(nightly_archive[0], "Huawei", Filters(country="China"))
+    # A real ISO code that no speaker or source of the archive has: the error lists those it has.
+    with pytest.raises(SearchInputError, match=r"country 'FR' .*the archive's countries are .*CN.*US"):
+        hits_of(nightly_archive[0], "Huawei", country="FR")
+
+
+def test_an_unknown_source_or_language_suggests_a_known_one(nightly_archive):
+    with pytest.raises(SearchInputError, match=r"no source 'fmprc_eng' in the archive; did you mean 'fmprc_en'\?"):
+        search_archive(nightly_archive[0], "Huawei", Filters(source="fmprc_eng"))
+    # The fmprc_en archive holds English statements only.
+    with pytest.raises(SearchInputError, match=r"no statement in language 'English' .*did you mean en\?"):
+        hits_of(nightly_archive[0], "Huawei", language="English")
+    with pytest.raises(SearchInputError, match=r"language 'zh' .*the archive's languages are en$"):
+        hits_of(nightly_archive[0], "Huawei", language="zh")
+
+
+def test_known_filter_values_without_hits_are_no_error(nightly_archive):
+    """Wang Wenbin is in the registry but spoke after the bundled fmprc_en recordings (2018-2020, read
+    on the pages: Lu Kang, Geng Shuang, Hua Chunying, Zhao Lijian); fmprc_zh is a configured source
+    this archive never crawled; US is the country of registry speakers, none of them in this archive."""
+    archive = nightly_archive[0]
+    assert search_archive(archive, "Huawei", Filters(speaker="Wang Wenbin")) == []
+    assert search_archive(archive, "Huawei", Filters(source="fmprc_zh")) == []
+    assert search_archive(archive, "Huawei", Filters(country="us")) == []
+    assert search_archive(archive, "Huawei", Filters(country="cn"))
+
+
+def test_a_missing_archive_is_named_not_a_missing_index(tmp_path):
+    missing = tmp_path / "no" / "such.duckdb"
+    for filters in (Filters(), Filters(speaker="Geng Shuang")):
+        with pytest.raises(ArchiveError, match=f"no archive at {re.escape(str(missing))}") as error:
+            search_archive(missing, "Huawei", filters)
+        assert "reindex" not in str(error.value)
+
+
+def test_reindex_of_a_missing_archive_or_another_file_leaves_no_lock(tmp_path):
+    missing = tmp_path / "such.duckdb"
+    with pytest.raises(ArchiveError, match="no archive at"):
+        rebuild_archive_index(missing, lock_wait_seconds=0)
+    assert list(tmp_path.iterdir()) == []
+    not_an_archive = tmp_path / "README.md"
+    not_an_archive.write_text("# not an archive\n")
+    with pytest.raises(ArchiveError, match="is not a DuckDB archive"):
+        rebuild_archive_index(not_an_archive, lock_wait_seconds=0)
+    assert list(tmp_path.iterdir()) == [not_an_archive]
