@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The nightly flow over the bundled recorded pages (snapshots/), replayed from a local server,
-# into data/demo.duckdb; then a summary and an example query. Run it twice to see an incremental run.
+# into the default archive (data/podium.duckdb, which the README's queries read); then a summary
+# and an example query. Run it twice to see an incremental run.
 demo: install
-	$(BIN)/podium nightly --replay snapshots --archive data/demo.duckdb --example-query
+	$(BIN)/podium nightly --replay snapshots --example-query
 
 test: install browser
 	$(BIN)/python -m pytest

@@ -23,7 +23,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import crawl, ducklake, extraction, load, quotes, rss, search  # noqa: E402
+from bench import commands, crawl, ducklake, extraction, load, quotes, rss, search  # noqa: E402
 from bench.common import machine  # noqa: E402
 
 progress = Console(stderr=True)
@@ -47,6 +47,7 @@ def run(sizes: dict) -> dict:
         work = Path(tmp)
         steps = [
             ("rss", lambda: rss.measure(work / "nightly.duckdb", work)),
+            ("commands", commands.measure),
             ("extraction", extraction.measure),
             ("quotes", quotes.measure),
             ("crawl", lambda: crawl.measure(sizes["crawl"])),
@@ -143,7 +144,8 @@ def table(results: dict) -> Table:
     out = Table(title="podium benchmarks", caption=machine())
     for column in ("measure", "podium", "competitor(s)", "goal", "met?"):
         out.add_column(column, justify="left" if column in ("measure", "competitor(s)") else "right")
-    for row in (extraction_rows(results["extraction"]) + quote_rows(results["quotes"]) + crawl_rows(results["crawl"])
+    for row in (commands.rows(results["commands"]) + extraction_rows(results["extraction"])
+                + quote_rows(results["quotes"]) + crawl_rows(results["crawl"])
                 + load_rows(results["load"]) + search_rows(results["search"]) + rss_rows(results["rss"])
                 + ducklake_rows(results["ducklake"])):
         out.add_row(*row)

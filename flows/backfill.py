@@ -5,11 +5,12 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 
 from flows.nightly import crawl_pipeline
-from flows.runs import archive_path, run_name
-from flows.params import SourceKey, source_keys
+from flows.runs import archive_path, fails_plainly, run_name, SourcesFailed
+from flows.steps import run_logger
+from flows.params import CrawlSourceKey, source_keys
 from podium import progress
 from podium.settings import ConfigError
 from storage import runs
@@ -45,7 +46,8 @@ def finish_chunk(archive, bid: str, source: str, chunk: tuple[dt.date, dt.date],
 
 
 @flow(name="backfill", flow_run_name=run_name)
-def backfill(sources: list[SourceKey], since: dt.date, until: dt.date, chunk_days: int = 30,
+@fails_plainly
+def backfill(sources: list[CrawlSourceKey], since: dt.date, until: dt.date, chunk_days: int = 30,
              replay: str | None = None, archive: str | None = None) -> list[dict]:
     """Crawl a past date range source by source, `chunk_days` at a time. Finished chunks are
     recorded: running the same backfill again resumes after the last finished chunk.
@@ -60,7 +62,7 @@ def backfill(sources: list[SourceKey], since: dt.date, until: dt.date, chunk_day
     """
     if since > until or chunk_days < 1:
         raise ConfigError(f"backfill needs since ≤ until and chunk_days ≥ 1 (got {since}, {until}, {chunk_days})")
-    path, summaries = archive_path(archive), []
+    path, summaries, failed = archive_path(archive), [], []
     for source in source_keys(sources):
         bid = backfill_id(source, since, until)
         done = finished_chunks(path, bid, source)
@@ -68,10 +70,16 @@ def backfill(sources: list[SourceKey], since: dt.date, until: dt.date, chunk_day
         for number, chunk in enumerate(chunks):
             progress.report(f"backfill {source}", number, len(chunks))
             if chunk[0] in done:
-                get_run_logger().info("%s %s…%s: already done", source, *chunk)
+                run_logger().info("%s %s…%s: already done", source, *chunk)
                 continue
-            summaries.append(crawl_pipeline(
-                "backfill", [source], replay, archive, since=chunk[0].isoformat(), until=chunk[1].isoformat(),
-                then=lambda run, chunk=chunk: finish_chunk(run.path, bid, source, chunk, run.run_id)))
+            try:
+                summaries.append(crawl_pipeline(
+                    "backfill", [source], replay, archive, since=chunk[0].isoformat(), until=chunk[1].isoformat(),
+                    then=lambda run, chunk=chunk: finish_chunk(run.path, bid, source, chunk, run.run_id)))
+            except SourcesFailed as error:  # the chunk stays unfinished: the next backfill crawls it again
+                summaries.append(error.result)
+                failed.append(f"{chunk[0]}…{chunk[1]}: {error}")
         progress.report(f"backfill {source}", len(chunks), len(chunks))
+    if failed:
+        raise SourcesFailed(f"{len(failed)} of the backfill's chunks failed: " + "; ".join(failed), summaries)
     return summaries

@@ -14,13 +14,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import task
 
+from flows.steps import run_logger
 from podium import progress
 from podium.settings import project_root
 
 # Replay servers are local: the politeness delays meant for live sites only slow them down.
-REPLAY_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_START_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"}
+# Their host is loopback on purpose, so Scrapy's own resolver replaces the public-only one.
+REPLAY_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_START_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
+                   "TWISTED_DNS_RESOLVER": "scrapy.resolver.CachingThreadedResolver"}
 
 
 class CrawlFailed(RuntimeError):
@@ -90,6 +93,14 @@ class StagedLines:
         return self.lines
 
 
+def staged_pages(staging: Path) -> int:
+    """Pages a crawl staged (its stats are missing when it did not finish)."""
+    if not staging.exists():
+        return 0
+    with open(staging, encoding="utf-8") as handle:
+        return sum(line.startswith('{"type": "page"') for line in handle)
+
+
 def run_crawl(request: CrawlRequest, poll_seconds: float = 0.5) -> CrawlResult:
     """Run one crawl to completion (no shell; arguments passed as a list), reporting progress."""
     request.run_dir.mkdir(parents=True, exist_ok=True)
@@ -116,7 +127,7 @@ def run_crawl(request: CrawlRequest, poll_seconds: float = 0.5) -> CrawlResult:
 
 @task(name="crawl", task_run_name="crawl-{request.source}", retries=2, retry_delay_seconds=[5, 30])
 def crawl_source(request: CrawlRequest) -> CrawlResult:
-    logger = get_run_logger()
+    logger = run_logger()
     result = run_crawl(request)
     logger.info("%s: %d listing and %d detail requests, %d pages staged, %d fetch errors",
                 request.source, result.stats.get("podium/requests/listing", 0),

@@ -20,7 +20,8 @@ def deployments() -> list:
     config = settings()
     return [
         nightly.to_deployment(name="nightly", schedules=[Cron(config.nightly_cron, timezone=config.timezone)],
-                              description="Every enabled source, incrementally: what is new since the last run.",
+                              description="Every enabled source, incrementally: what is new since the last run. "
+                                          f"Scheduled '{config.nightly_cron}' in {config.timezone}.",
                               tags=TAGS),
         adhoc_crawl.to_deployment(name="adhoc-crawl", tags=TAGS,
                                   description="Crawl now: sources over a date range, or a list of URLs."),

@@ -6,8 +6,10 @@ from enum import Enum
 
 from podium.settings import settings
 
-# The configured sources, as an enumeration: the UI offers exactly these keys.
+# The configured sources, as an enumeration: the UI offers exactly these keys (to reprocess).
 SourceKey = Enum("SourceKey", {source.key: source.key for source in settings().sources}, type=str)
+# The sources a crawl can take: enabled ones (`web`, for saved pages only, is never crawled).
+CrawlSourceKey = Enum("CrawlSourceKey", {s.key: s.key for s in settings().sources if s.enabled}, type=str)
 
 
 def source_keys(sources) -> list[str]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
+from flows.steps import run_logger
+from podium import summary as summary_text
 from podium.settings import settings
 
 BAR_WIDTH = 30
@@ -23,15 +25,17 @@ def _clip(text: str | None, width: int = 160) -> str:
 
 
 def run_markdown(summary: dict) -> str:
-    run = summary["run"]
-    lines = [f"# {run.get('flow')} run `{run.get('run_id')}`: {run.get('status')}", "",
-             f"{run.get('pages_fetched')} pages fetched ({run.get('pages_new')} new, {run.get('pages_revised')} revised, "
-             f"{run.get('pages_unchanged')} unchanged), {run.get('documents')} documents, "
-             f"{run.get('statements')} statements, {run.get('errors')} errors.", "",
-             "| source | pages stored | documents | statements |", "|---|---:|---:|---:|"]
-    lines += [f"| {s} | {p} | {d} | {n} |" for s, p, d, n in summary["per_source"]] or ["| (nothing new) | 0 | 0 | 0 |"]
+    lines = [f"# {summary_text.headline(summary)}", "", summary_text.counts_sentence(summary) + ".", ""]
+    lines += [f"{sentence}." for sentence in (summary_text.dates_sentence(summary),
+                                             summary_text.near_duplicates_sentence(summary)) if sentence]
+    rows = summary_text.source_rows(summary)
+    lines += ["", "## Sources", "", "| " + " | ".join(summary_text.SOURCE_COLUMNS) + " |",
+              "|---|---|---:|---:|---:|---:|---|"]
+    lines += [f"| {source} | {'**' + outcome + '**' if outcome != 'ok' else outcome} | {fetched} | {documents} "
+              f"| {statements} | {errors} | {_clip(why, 200)} |"
+              for source, outcome, fetched, documents, statements, errors, why in rows] or ["| (no source crawled) |"]
     lines += ["", "## Statements added, per source", "", "```",
-              *_bars([(s, n) for s, _, _, n in summary["per_source"]]), "```", "", "## A sample of new statements", ""]
+              *_bars([(row[0], row[4]) for row in rows]), "```", "", "## A sample of new statements", ""]
     lines += [f"- **{date}**, {speaker} ({source}): {_clip(text)}" + (f"  \n  _Q: {_clip(question, 120)}_" if question else "")
               for date, speaker, source, question, text in summary["sample"]] or ["(none)"]
     lines += ["", f"## Errors ({len(summary['errors'])})", ""]
@@ -51,6 +55,6 @@ def publish_report(summary: dict, archive: Path | None = None) -> str:
         try:
             markdown += "\n\n" + report_markdown(report_for_run(archive, settings().data_dir, summary))
         except Exception as error:  # noqa: BLE001 - a chart that cannot be drawn must not fail the run
-            get_run_logger().warning("no report chart for this run: %s", error)
+            run_logger().warning("no report chart for this run: %s", error)
     key = f"{summary['run'].get('flow', 'run')}-report".replace("_", "-").lower()
     return str(create_markdown_artifact(markdown, key=key, description=f"run {summary['run'].get('run_id')}"))

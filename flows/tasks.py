@@ -10,15 +10,16 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import task
 
+from flows.steps import run_logger
 from podium import mentions, progress
 from podium.crash import crash_point
-from podium.extract import Extraction, ExtractionError, StoredPage, extract
+from podium.extract import Extraction, ExtractionError, LayoutChanged, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
 from storage import documents, links, registry as archive_registry, runs, search_index
-from storage.db import open_archive, publish, transaction
+from storage.db import open_archive, publish, publish_first, published_path, transaction
 from storage.extracted import ExtractionStage, arrow_schemas, empty_folder, stage_folder
 from storage.load import load_staging, record_error
 
@@ -35,6 +36,8 @@ def prepare_archive(archive: Path, run_id: str, flow: str, flow_run_id: str | No
         archive_registry.sync_entities(con, mentions.entity_rows())
         mark_crashed_runs(con)
         runs.start_run(con, run_id, flow, flow_run_id, sources)
+    if not published_path(archive).exists():  # readers never open the archive itself: give them a copy now
+        publish_first(archive)
 
 
 def mark_crashed_runs(con) -> None:
@@ -50,7 +53,8 @@ def export_crawl_state(archive: Path, source: str, run_dir: Path) -> tuple[Path,
     documents) and the pages it must try again (failed before, still without a document)."""
     with open_archive(archive) as con:
         archived = documents.archived_urls(con, source)
-        retry = documents.pages_to_retry(con, source)
+        config = settings().source(source)
+        retry = documents.pages_to_retry(con, source, (*config.start_urls, *config.feed_urls, *config.api_urls))
     run_dir.mkdir(parents=True, exist_ok=True)
     archived_file, retry_file = run_dir / f"{source}.archived.tsv", run_dir / f"{source}.retry.jsonl"
     archived_file.write_text("".join(f"{url}\t{digest}\n" for url, digest in archived), encoding="utf-8")
@@ -64,7 +68,7 @@ def load(archive: Path, staging: Path, run_id: str, source: str) -> Counter:
     """Load a staging file; returns the run's counts of it (pages_new, …, errors)."""
     with open_archive(archive) as con:
         result = load_staging(con, staging, run_id, source)
-    get_run_logger().info("%s: loaded %s", source, dict(result.counts))
+    run_logger().info("%s: loaded %s", source, dict(result.counts))
     loaded = result.counts
     return Counter(pages_new=loaded["new"], pages_revised=loaded["revised"], pages_unchanged=loaded["unchanged"],
                    errors=loaded["errors"] + loaded["bad_lines"])
@@ -109,8 +113,9 @@ def extract_one(page: StoredPage) -> tuple[Extraction | None, dict | None]:
     except Exception as error:  # noqa: BLE001 - one bad page must not stop the run
         known = isinstance(error, (ExtractionError, OverTimeBudget))
         reason = str(error) if known else f"extractor failed: {error!r}"
-        return None, {"source_id": page.source_id, "url": page.url, "stage": "extract", "error": reason,
-                      "page_id": page.page_id, "listing": page.listing}
+        stage = "layout_changed" if isinstance(error, LayoutChanged) else "extract"
+        return None, {"source_id": page.source_id, "url": page.url, "stage": stage, "error": reason,
+                      "page_id": page.page_id, "listing": page.listing, "page_kind": "detail"}
 
 
 def extract_and_save(con, run_id: str, page_ids: list[str], folder: Path) -> Counter:
@@ -138,6 +143,7 @@ def extract_and_save(con, run_id: str, page_ids: list[str], folder: Path) -> Cou
     with transaction(con):
         counts.update(near_duplicates=links.mark_near_duplicates(con, doc_ids),
                       links=links.link_statements(con, doc_ids))
+        runs.mark_linked(con, run_id)
     return counts
 
 
@@ -158,7 +164,7 @@ def extract_pending(archive: Path, run_id: str, sources: list[str]) -> Counter:
     """Extract every page of these sources that has no document yet (new, revised, or failed)."""
     with open_archive(archive) as con:
         counts = extract_and_save(con, run_id, documents.pending_page_ids(con, sources), stage_folder(archive))
-    get_run_logger().info("extracted %s", dict(counts))
+    run_logger().info("extracted %s", dict(counts))
     return counts
 
 
@@ -168,7 +174,7 @@ def extract_again(archive: Path, run_id: str, sources: list[str], since=None, un
     with open_archive(archive) as con:
         counts = extract_and_save(con, run_id, documents.stored_page_ids(con, sources, since, until),
                                   stage_folder(archive))
-    get_run_logger().info("re-extracted %s", dict(counts))
+    run_logger().info("re-extracted %s", dict(counts))
     return counts
 
 
@@ -179,12 +185,25 @@ def update_search_index(archive: Path) -> None:
         search_index.update_index(con)
 
 
-@task(name="finish-run")
-def finish_run(archive: Path, run_id: str, status: str, counts: dict, sources: list[str]) -> dict:
-    """Record the run's outcome, then publish the archive's read-only copy for readers."""
+@task(name="judge-sources")
+def judge_sources(archive: Path, run_id: str, fetched: dict[str, int]) -> list[runs.SourceOutcome]:
+    """Each source's outcome in this run (ok, partial, failed), recorded in run_sources."""
     with open_archive(archive) as con:
-        runs.finish_run(con, run_id, status, counts)
-        summary = runs.run_summary(con, run_id, sources)
+        outcomes = runs.record_outcomes(con, run_id, fetched)
+    for outcome in outcomes:
+        if outcome.outcome != "ok":
+            run_logger().warning("%s: %s, %s", outcome.source_id, outcome.outcome, outcome.reason)
+    return outcomes
+
+
+@task(name="finish-run")
+def finish_run(archive: Path, run_id: str, counts: dict, error: str | None = None) -> dict:
+    """Record the run's outcome (failed: `error`, or sources that failed), then publish the
+    archive's read-only copy for readers. Returns the run's summary."""
+    with open_archive(archive) as con:
+        reason = error or runs.failed_sources_reason(runs.outcomes_of(con, run_id))
+        runs.finish_run(con, run_id, "failed" if reason else "completed", counts, reason)
+        summary = runs.run_summary(con, run_id)
     crash_point("publish-before")
     publish(archive)
     return summary

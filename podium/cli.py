@@ -1,10 +1,12 @@
-"""`podium`: a thin command line over the flows and the archive."""
+"""`podium`: a thin command line over the flows and the archive.
+
+Exit codes: 0 done; 1 a run failed (a source failed, or an error stopped it) or the archive or
+configuration cannot be used; 2 a usage error (a bad argument), reported before anything runs.
+Every error is one `error:` line on standard error, never a traceback.
+"""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,13 +14,11 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from typer.exceptions import TyperException
 
-from podium import progress
+from podium import arguments, progress, summary as summary_text
+from podium.output import OutputFormat, plural, rows_of, write_rows
 from podium.settings import ConfigError, settings
-
-# Prefect's local server would otherwise try to send usage telemetry; these machines are offline.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 app = typer.Typer(help="podium: an archive of what governments say.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -30,21 +30,16 @@ ArchiveOption = Annotated[
     typer.Option("--archive", envvar="PODIUM_ARCHIVE",
                  help="The archive file (default: archive.path in config/podium.toml)."),
 ]
+SinceOption = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only what is dated on or after this day.")]
+UntilOption = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only what is dated on or before this day.")]
+ReplayOption = Annotated[Optional[str], typer.Option(help="Crawl a recording: a snapshot folder, or a replay server's URL.")]
 
 EXAMPLE_QUERY = (
     "SELECT speaker, count(*) AS answers, min(date) AS first, max(date) AS last\n"
     "FROM v_statements WHERE kind = 'answer' AND text ILIKE '%Korean Peninsula%'\n"
     "GROUP BY speaker ORDER BY answers DESC"
 )
-
-
 TOP_SPEAKERS = 12
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class ExportFileFormat(str, Enum):
@@ -52,11 +47,19 @@ class ExportFileFormat(str, Enum):
     they agree), kept here so that the command line starts without importing DuckDB."""
     parquet = "parquet"
     csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class SearchFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
     jsonl = "jsonl"
 
 
 def fail(message: str) -> None:
-    errors.print(f"[bold red]error:[/] {message}")
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -64,62 +67,66 @@ def archive_or_default(archive: Path | None) -> Path:
     return archive if archive else settings().archive_path
 
 
-def print_rows(columns: list[str], rows: list[tuple], output: OutputFormat = OutputFormat.table) -> None:
-    if output is OutputFormat.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif output is OutputFormat.json:
-        print(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=2))
-    else:
-        table = Table(*columns, show_lines=False)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
-
-
 def print_summary(summary: dict) -> None:
-    run, archive = summary["run"], summary["archive"]
-    console.rule(f"[bold]run {run.get('run_id')}[/] ({run.get('status')})")
-    console.print(
-        f"this run: {run.get('pages_fetched')} pages fetched, {run.get('pages_new')} new, "
-        f"{run.get('pages_revised')} revised, {run.get('pages_unchanged')} unchanged; "
-        f"{run.get('documents')} documents and {run.get('statements')} statements extracted; "
-        f"{run.get('errors')} errors"
-    )
-    console.print(
-        f"archive: {archive['pages']} pages, {archive['documents']} documents, "
-        f"{archive['statements']} statements, {archive['crawl_errors']} errors recorded in all"
-    )
-    first, last = summary["date_range"]
-    console.print(f"documents dated {first} … {last}")
+    failed = summary["run"].get("status") == "failed"
+    console.rule(("[bold red]" if failed else "[bold]") + summary_text.headline(summary))
+    for sentence in (summary_text.counts_sentence(summary), summary_text.archive_sentence(summary),
+                     summary_text.dates_sentence(summary), summary_text.near_duplicates_sentence(summary)):
+        if sentence:
+            console.print(sentence, highlight=False, soft_wrap=True)
     if summary["per_source"]:
-        print_rows(["source", "pages stored", "documents", "statements"], summary["per_source"])
+        write_rows(list(summary_text.SOURCE_COLUMNS), summary_text.source_rows(summary), OutputFormat.table, console)
     speakers = summary["statements_per_speaker"]
-    print_rows(["speaker", "statements"], speakers[:TOP_SPEAKERS])
+    if speakers:
+        write_rows(["speaker", "statements this run"], speakers[:TOP_SPEAKERS], OutputFormat.table, console)
     if len(speakers) > TOP_SPEAKERS:
-        console.print(f"… and {len(speakers) - TOP_SPEAKERS} more speakers")
+        console.print(f"… and {plural(len(speakers) - TOP_SPEAKERS, 'more speaker')}")
     if summary["errors"]:
-        print_rows(["stage", "url", "error", "http status"], summary["errors"][:20])
+        write_rows(["stage", "url", "error", "http status"], summary["errors"][:20], OutputFormat.table, console)
+        if len(summary["errors"]) > 20:
+            console.print(f"… and {len(summary['errors']) - 20} more: SELECT * FROM crawl_errors WHERE run_id = "
+                          f"'{summary['run'].get('run_id')}'", highlight=False, soft_wrap=True)
+
+
+def run_flow(flow, quick: bool = False, **parameters):
+    """Run a flow and return what it returned; a Failed run prints its summary (if any), then
+    exits 1 with its reason. `quick`: without a standing Prefect server, run the flow's steps
+    directly instead of starting a temporary server for them."""
+    from podium import prefect_setup
+
+    direct = quick and prefect_setup.standing_server() is None
+    from prefect.states import State
+
+    with progress.bars(console):
+        outcome = flow.fn(**parameters) if direct else flow(**parameters, return_state=True)
+    if not isinstance(outcome, State):
+        return outcome
+    if outcome.is_completed():
+        return outcome.result()
+    error = outcome.result(raise_on_failure=False)
+    result = getattr(error, "result", None)  # SourcesFailed: the summary (or a backfill's summaries)
+    for summary in (result if isinstance(result, list) else [result] if result else []):
+        print_summary(summary)
+    fail(outcome.message or f"the run ended {outcome.name}")
 
 
 @app.command()
 def nightly(
     archive: ArchiveOption = None,
     source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Only these sources (repeatable).")] = None,
-    replay: Annotated[Optional[str], typer.Option(help="Crawl a recording: a snapshot folder, or a replay server's URL.")] = None,
+    replay: ReplayOption = None,
     max_pages: Annotated[Optional[int], typer.Option(help="At most this many detail pages per source.")] = None,
     example_query: Annotated[bool, typer.Option(help="Print an example SQL query and its result afterwards.")] = False,
 ) -> None:
-    """Run the nightly flow now: crawl what is new, load, extract, index, and print a summary."""
+    """Run the nightly flow now: crawl what is new, load, extract, index, and print a summary.
+    Exits 1 when a source failed (its listing failed, its layout changed, or it fetched nothing)."""
+    keys = arguments.source_keys(source, crawling=True)
+    arguments.at_least(max_pages, 1, "--max-pages")
+    arguments.replay_source(replay)
     from flows.nightly import nightly as nightly_flow
 
-    try:
-        with progress.bars(console):
-            summary = nightly_flow(sources=source or None, replay=replay, archive=str(archive) if archive else None,
-                                   max_pages=max_pages)
-    except ConfigError as error:
-        fail(str(error))
+    summary = run_flow(nightly_flow, sources=keys or None, replay=replay,
+                       archive=str(archive) if archive else None, max_pages=max_pages)
     print_summary(summary)
     if example_query:
         console.rule("[bold]an example query[/] (podium sql \"…\")")
@@ -130,24 +137,22 @@ def nightly(
 @app.command()
 def crawl(
     source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Sources to crawl (repeatable; default: all enabled).")] = None,
-    since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only items dated on or after this day.")] = None,
-    until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only items dated on or before this day.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     url: Annotated[Optional[list[str]], typer.Option("--url", help="Fetch exactly this page (repeatable), archived or not.")] = None,
     max_pages: Annotated[Optional[int], typer.Option(help="At most this many detail pages per source.")] = None,
-    replay: Annotated[Optional[str], typer.Option(help="Crawl a recording: a snapshot folder, or a replay server's URL.")] = None,
+    replay: ReplayOption = None,
     archive: ArchiveOption = None,
 ) -> None:
     """Crawl now: some sources over a date range (a backfill), or a list of URLs."""
+    keys = arguments.source_keys(source, crawling=True)
+    first, last = arguments.date_range(since, until)
+    arguments.at_least(max_pages, 1, "--max-pages")
+    urls = arguments.crawl_urls(url, keys, arguments.replay_source(replay))
     from flows.adhoc import adhoc_crawl
 
-    try:
-        with progress.bars(console):
-            summary = adhoc_crawl(sources=source or None, since=since.date() if since else None,
-                                  until=until.date() if until else None, urls=url or None, max_pages=max_pages,
-                                  replay=replay, archive=str(archive) if archive else None)
-    except ConfigError as error:
-        fail(str(error))
-    print_summary(summary)
+    print_summary(run_flow(adhoc_crawl, sources=keys or None, since=first, until=last, urls=urls or None,
+                           max_pages=max_pages, replay=replay, archive=str(archive) if archive else None))
 
 
 @app.command()
@@ -156,21 +161,21 @@ def backfill(
     since: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day of the range.")],
     until: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Last day of the range.")],
     chunk_days: Annotated[int, typer.Option(help="Days per chunk; each chunk is one crawl run.")] = 30,
-    replay: Annotated[Optional[str], typer.Option(help="Crawl a recording: a snapshot folder, or a replay server's URL.")] = None,
+    replay: ReplayOption = None,
     archive: ArchiveOption = None,
 ) -> None:
     """Crawl a past date range in chunks, newest first; run it again to resume after an interruption."""
+    keys = arguments.source_keys(source, crawling=True)
+    first, last = arguments.date_range(since, until)
+    arguments.at_least(chunk_days, 1, "--chunk-days")
+    arguments.replay_source(replay)
     from flows.backfill import backfill as backfill_flow
 
-    try:
-        with progress.bars(console):
-            summaries = backfill_flow(sources=source, since=since.date(), until=until.date(), chunk_days=chunk_days,
-                                      replay=replay, archive=str(archive) if archive else None)
-    except ConfigError as error:
-        fail(str(error))
+    summaries = run_flow(backfill_flow, sources=keys, since=first, until=last, chunk_days=chunk_days,
+                         replay=replay, archive=str(archive) if archive else None)
     for summary in summaries:
         print_summary(summary)
-    console.print(f"{len(summaries)} chunks crawled (chunks finished before were skipped)")
+    console.print(f"{plural(len(summaries), 'chunk')} crawled (chunks finished before were skipped)")
 
 
 @app.command("import-warc")
@@ -180,33 +185,15 @@ def import_warc(
     archive: ArchiveOption = None,
 ) -> None:
     """Archive the pages recorded in a WARC file, without fetching anything."""
+    arguments.readable_files([path])
+    arguments.source_keys([source] if source else None)
     from flows.imports import import_warc as import_warc_flow
-    from podium.warc import WarcError
 
-    try:
-        summary = import_warc_flow(str(path), source=source, archive=str(archive) if archive else None)
-    except (WarcError, ConfigError) as error:
-        fail(str(error))
+    summary = run_flow(import_warc_flow, quick=True, path=str(path), source=source,
+                       archive=str(archive) if archive else None)
     print_summary(summary)
     for reason, count in summary["skipped"].items():
-        console.print(f"skipped {count} WARC records: {reason}")
-
-
-@app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run; read-only (SELECT, SHOW, DESCRIBE, EXPLAIN).")],
-    archive: ArchiveOption = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
-) -> None:
-    """Query the archive with SQL, read-only. Views for people: v_statements, v_daily_counts."""
-    from storage.db import ArchiveError
-    from storage.query import run_query
-
-    try:
-        result = run_query(archive_or_default(archive), query)
-    except ArchiveError as error:
-        fail(str(error))
-    print_rows(result.columns, result.rows, output)
+        console.print(f"skipped {plural(count, 'WARC record')}: {reason}")
 
 
 @app.command()
@@ -223,15 +210,34 @@ def ingest(
 
     Without --source, a page of a site no source covers is read as a news article: its
     publication date from the page, its quotes as statements."""
+    arguments.readable_files(paths)
+    arguments.source_keys([source] if source else None)
+    if url and len(paths) > 1:
+        raise typer.BadParameter("--url names one page; for several files use --base-url or canonical links",
+                                 param_hint="--url")
     from flows.imports import ingest as ingest_flow
-    from podium.ingest import IngestError
+
+    print_summary(run_flow(ingest_flow, quick=True, paths=[str(p) for p in paths], source=source, url=url,
+                           base_url=base_url, archive=str(archive) if archive else None))
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run; read-only (SELECT, SHOW, DESCRIBE, EXPLAIN of a query).")],
+    archive: ArchiveOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table (the first 1000 rows), or csv, json, jsonl (every row, streamed).")] = OutputFormat.table,
+) -> None:
+    """Query the archive with SQL, read-only. Views for people: v_statements, v_mentions, v_daily_counts.
+    It reads the published copy with DuckDB's file access off: no statement can write, and local
+    files are not read (use the `duckdb` client on <archive>.published for that)."""
+    from storage.db import ArchiveError
+    from storage.query import stream_query
 
     try:
-        summary = ingest_flow([str(p) for p in paths], source, url=url, base_url=base_url,
-                              archive=str(archive) if archive else None)
-    except (IngestError, ConfigError) as error:
+        with stream_query(archive_or_default(archive), query) as result:
+            write_rows(result.columns, rows_of(result.batches()), output, console)
+    except ArchiveError as error:
         fail(str(error))
-    print_summary(summary)
 
 
 @app.command()
@@ -241,7 +247,9 @@ def serve(
     """Start the Prefect UI (unless a server already runs) and serve podium's deployments."""
     from podium.serving import api_url, serve as serve_all
 
-    console.print(f"Prefect UI: http://127.0.0.1:{port}  (API {api_url(port)}); Ctrl-C stops what this started")
+    console.print(f"Prefect UI: http://127.0.0.1:{port}  (API {api_url(port)}); the nightly deployment runs on "
+                  f"cron '{settings().nightly_cron}' in {settings().timezone}; Ctrl-C (or SIGTERM) stops what "
+                  "this started", highlight=False)
     try:
         serve_all(port)
     except (RuntimeError, TimeoutError) as error:
@@ -269,12 +277,12 @@ def replay(
 
 @app.command()
 def export(
-    format: Annotated[ExportFileFormat, typer.Option("--format", "-f", help="parquet (a folder partitioned by source_id and year), csv or jsonl.")] = ExportFileFormat.parquet,
+    format: Annotated[ExportFileFormat, typer.Option("--format", "-f", help="parquet (a folder partitioned by source_id and year), csv, json or jsonl.")] = ExportFileFormat.parquet,
     where: Annotated[Optional[str], typer.Option(help="Only statements matching this SQL condition on v_statements' columns (and year, published_at, source_name…), e.g. \"source_id = 'fmprc_en' AND year = 2020\".")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (folder for parquet) to write; default data/export/<timestamp>.<ext>.")] = None,
     archive: ArchiveOption = None,
 ) -> None:
-    """Export statements (v_statements plus source and document columns) to Parquet, CSV or JSON lines."""
+    """Export statements (v_statements plus source and document columns) to Parquet, CSV or JSON."""
     from storage.db import ArchiveError
     from storage.export import ExportFormat, default_output, export as export_statements
 
@@ -284,41 +292,39 @@ def export(
                                    output or default_output(settings().data_dir, fmt), where)
     except ArchiveError as error:
         fail(str(error))
-    files = f" in {result.files} files" if fmt is ExportFormat.parquet else ""
-    console.print(f"wrote {result.rows} statements to {result.path} ({fmt.value}{files})")
+    files = f" in {plural(result.files, 'file')}" if fmt is ExportFormat.parquet else ""
+    console.print(f"wrote {plural(result.rows, 'statement')} to {result.path} ({fmt.value}{files})")
 
 
 @app.command()
 def report(
     archive: ArchiveOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for report.png and index.html; default data/reports/<timestamp>.")] = None,
-    since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only statements dated on or after this day.")] = None,
-    until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only statements dated on or before this day.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
 ) -> None:
     """Draw a report of the archive: a PNG (statements per source per week, top speakers, top
     countries mentioned) and an HTML page with it and the numbers behind it."""
+    first, last = arguments.date_range(since, until)
     from podium.report import default_report_dir, write_report
     from storage.db import ArchiveError
 
     folder = output or default_report_dir(settings().data_dir)
     try:
-        files = write_report(archive_or_default(archive), folder, since.date() if since else None,
-                             until.date() if until else None)
+        files = write_report(archive_or_default(archive), folder, first, last)
     except ArchiveError as error:
         fail(str(error))
-    console.print(f"report of {files.data.totals.get('statements', 0)} statements: {files.html} (chart: {files.png})")
-
-
-class SearchFormat(str, Enum):
-    table = "table"
-    json = "json"
+    count = files.data.totals.get("statements", 0)
+    console.print(f"report of {plural(count, 'statement')}: {files.html} (chart: {files.png})")
 
 
 def print_hits(hits: list, output: SearchFormat) -> None:
+    from rich.table import Table
     from rich.text import Text
 
-    if output is SearchFormat.json:
-        print(json.dumps([hit._asdict() for hit in hits], default=str, ensure_ascii=False, indent=2))
+    if output is not SearchFormat.table:
+        rows = [tuple(hit) for hit in hits]
+        write_rows(list(hits[0]._fields) if hits else [], rows, OutputFormat(output.value), console)
         return
     table = Table("date", "speaker", "source", "statement («match»), and the question it answered", show_lines=True)
     for hit in hits:
@@ -328,7 +334,7 @@ def print_hits(hits: list, output: SearchFormat) -> None:
             match.append(f"\nQ: {question[:300]}{'…' if len(question) > 300 else ''}", style="dim")
         table.add_row(str(hit.date or ""), hit.speaker or "", hit.source_id, match)
     console.print(table)
-    console.print(f"{len(hits)} hits")
+    console.print(plural(len(hits), "hit"))
 
 
 @app.command("search")
@@ -336,23 +342,25 @@ def search_statements(
     query: Annotated[str, typer.Argument(help='Words to find (BM25, English stemming; "a phrase", -exclude; Chinese as written).')],
     speaker: Annotated[Optional[str], typer.Option(help="Only this speaker: a name, an alias (赵立坚) or a speaker id.")] = None,
     country: Annotated[Optional[str], typer.Option(help="Only speakers of this country (ISO alpha-2, e.g. CN).")] = None,
-    since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only statements dated on or after this day.")] = None,
-    until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only statements dated on or before this day.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     source: Annotated[Optional[str], typer.Option(help="Only this source (its key in config/sources.yaml).")] = None,
     language: Annotated[Optional[str], typer.Option(help="Only statements in this language (en, zh, …).")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many hits, best first.")] = 20,
+    limit: Annotated[int, typer.Option(help="At most this many hits, best first (1 or more).")] = 20,
     archive: ArchiveOption = None,
-    output: Annotated[SearchFormat, typer.Option("--format", "-f", help="Output format.")] = SearchFormat.table,
+    output: Annotated[SearchFormat, typer.Option("--format", "-f", help="table, csv, json or jsonl.")] = SearchFormat.table,
 ) -> None:
     """Search the statements: best matches first, with speaker, date, source, the match marked «…»
     and the question answered."""
+    first, last = arguments.date_range(since, until)
+    arguments.at_least(limit, 1, "--limit")
+    arguments.source_keys([source] if source else None)
     from storage.db import ArchiveError
     from storage.search import Filters, search_archive
 
-    filters = Filters(speaker, country, since.date() if since else None, until.date() if until else None,
-                      source, language)
     try:
-        hits = search_archive(archive_or_default(archive), query, filters, limit)
+        hits = search_archive(archive_or_default(archive), query, Filters(speaker, country, first, last, source, language),
+                              limit)
     except ArchiveError as error:
         fail(str(error))
     print_hits(hits, output)
@@ -372,7 +380,8 @@ def reindex(
     try:
         if not check:
             built = search_index.rebuild_archive_index(path, settings().lock_wait_seconds)
-            console.print(f"search index rebuilt: {built.statements} statements of {built.documents_replaced} documents")
+            console.print(f"search index rebuilt: {plural(built.statements, 'statement')} of "
+                          f"{plural(built.documents_replaced, 'document')}")
         missing, extra = search_index.archive_disagreements(path)
     except ArchiveError as error:
         fail(str(error))
@@ -383,7 +392,27 @@ def reindex(
 
 
 def main() -> None:
-    app()
+    """The console script: usage errors and configuration errors as one line (exit 2 and 1)."""
+    try:
+        from podium import prefect_setup
+
+        prefect_setup.configure()
+        code = typer.main.get_command(app).main(standalone_mode=False)
+    except TyperException as error:  # Click's usage errors (exit code 2) and the like, as typer vendors them
+        if type(error).__name__ == "NoArgsIsHelpError":
+            error.show()
+            sys.exit(2)
+        context = getattr(error, "ctx", None)
+        hint = f" (see `podium {context.info_name} --help`)" if context is not None and context.parent else ""
+        errors.print(f"[bold red]error:[/] {error.format_message()}{hint}", highlight=False, soft_wrap=True)
+        sys.exit(getattr(error, "exit_code", 1))
+    except (typer.Abort, KeyboardInterrupt):
+        errors.print("aborted")
+        sys.exit(130)
+    except ConfigError as error:
+        errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    sys.exit(code or 0)
 
 
 if __name__ == "__main__":

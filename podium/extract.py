@@ -16,6 +16,16 @@ class ExtractionError(ValueError):
     """A page podium cannot turn into a document; recorded as a crawl error, never dropped."""
 
 
+class LayoutChanged(ExtractionError):
+    """A page of the source's template where a selector the reader relies on matched nothing:
+    most likely the site changed its markup. Recorded at stage `layout_changed`, naming the
+    selector, so a redesign is seen the first night."""
+
+    def __init__(self, message: str, selector: str):
+        super().__init__(message)
+        self.selector = selector
+
+
 @dataclass(frozen=True)
 class StoredPage:
     page_id: str

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import re
 
-from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
+from podium.extract import (Document, Extraction, ExtractionError, LayoutChanged, Statement, StoredPage, doc_id_for,
                             statement_id_for, text_hash)
 from podium.html import block_texts
 from podium.settings import Source
@@ -44,8 +44,8 @@ def read_item(body: bytes) -> dict:
         item = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise ExtractionError(f"not a Content API JSON item: {error}") from error
-    if not isinstance(item, dict) or not item.get("details", {}).get("body"):
-        raise ExtractionError("Content API item has no details.body")
+    if not isinstance(item, dict) or not (item.get("details") or {}).get("body"):
+        raise LayoutChanged("Content API item has no details.body", "details.body")
     return item
 
 

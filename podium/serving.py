@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -17,15 +18,16 @@ from podium.settings import project_root
 log = logging.getLogger(__name__)
 
 SERVER_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "true"}
+DEFAULT_PORT = 4200
 
 
 def api_url(port: int) -> str:
     return f"http://127.0.0.1:{port}/api"
 
 
-def healthy(url: str) -> bool:
+def healthy(url: str, timeout: float = 2) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:
             return json.loads(response.read()) is True
     except (urllib.error.URLError, OSError, ValueError):
         return False
@@ -46,29 +48,42 @@ def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
     command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     # The UI calls the API at the URL it is given; by default that is port 4200.
     ui = {"PREFECT_UI_API_URL": api_url(port)}
-    return subprocess.Popen(command, env={**os.environ, **SERVER_ENV, **ui, **(env or {})}, cwd=project_root())
+    # Its own session: Ctrl-C in the terminal reaches only `podium serve`, which stops it in order.
+    return subprocess.Popen(command, env={**os.environ, **SERVER_ENV, **ui, **(env or {})}, cwd=project_root(),
+                            start_new_session=True)
 
 
 def start_serving(url: str, env: dict | None = None) -> subprocess.Popen:
     command = [sys.executable, "-m", "flows.deployments"]
     return subprocess.Popen(command, env={**os.environ, **SERVER_ENV, **(env or {}), "PREFECT_API_URL": url},
-                            cwd=project_root())
+                            cwd=project_root(), start_new_session=True)
+
+
+class Stopped(Exception):
+    """`podium serve` was asked to stop (SIGTERM, SIGHUP)."""
+
+
+def _stop_on_signal(signum, frame):
+    raise Stopped(signal.Signals(signum).name)
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
+    """Stop the processes last first, each before the next: the deployments' runner still talks
+    to the server while it shuts down (stopped together, it logs the server's closed websocket)."""
     for process in reversed(processes):
         if process.poll() is None:
             process.terminate()
-    for process in processes:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
-def serve(port: int = 4200) -> None:
+def serve(port: int = DEFAULT_PORT) -> None:
     """Start what is missing, serve the deployments, and stop it all on Ctrl-C."""
     url, started = api_url(port), []
+    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if not healthy(url):
             log.info("starting a Prefect server at %s", url)
@@ -76,7 +91,9 @@ def serve(port: int = 4200) -> None:
         wait_until_healthy(url, started[0] if started else None)
         started.append(start_serving(url))
         started[-1].wait()
-    except KeyboardInterrupt:
-        log.info("stopping")
+    except (KeyboardInterrupt, Stopped) as why:
+        log.info("stopping (%s)", why or "Ctrl-C")
     finally:
         stop(started)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 from lxml import etree
 
-from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
+from podium.extract import (Document, Extraction, ExtractionError, LayoutChanged, Statement, StoredPage, doc_id_for,
                             statement_id_for, text_hash)
 from podium.html import block_texts, clean_text
 from podium.settings import Source
@@ -224,7 +224,8 @@ def extract_item(page: StoredPage, source: Source, registry: Registry) -> Extrac
     """A staged RSS item → its document and statements (one per turn, or one for the statement)."""
     item = read_item(page.body)
     if not item.paragraphs:
-        raise ExtractionError(f"RSS item {item.link or page.url!r} has no body text")
+        raise LayoutChanged(f"RSS item {item.link or page.url!r} has no body text: neither content:encoded nor "
+                            "description holds any", "content:encoded")
     text = PARAGRAPH_SEPARATOR.join(item.paragraphs)
     transcript = is_transcript(item.paragraphs)
     document = Document(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from podium.replay import INDEX_PATH
 from podium.settings import settings as podium_settings
 from spiders.items import error_record, page_record
 from spiders.middlewares import retry_after_seconds
+from spiders import resolver
 
 
 def _read_url_list(value: str | None) -> list[str]:
@@ -77,7 +79,7 @@ class PodiumSpider(scrapy.Spider):
         replay_base = self.settings.get("PODIUM_REPLAY_BASE")
         if replay_base:
             yield scrapy.Request(replay_base.rstrip("/") + INDEX_PATH, callback=self._with_recording,
-                                 dont_filter=True, meta={"dont_obey_robotstxt": True})
+                                 errback=self._no_recording, dont_filter=True, meta={"dont_obey_robotstxt": True})
             return
         for request in self.first_requests():
             yield request
@@ -86,6 +88,15 @@ class PodiumSpider(scrapy.Spider):
         self.recorded = {canonicalize_url(u) for u in json.loads(response.text)}
         self.logger.info("replaying a recording of %d URLs", len(self.recorded))
         yield from self.first_requests()
+
+    def _no_recording(self, failure):
+        """The replay server's index could not be read: nothing can be crawled, and that is the
+        source's failure (recorded like a failed listing)."""
+        reason = failure_reason(failure.value, failure.request, self.settings)
+        self.count("errors")
+        self.logger.error("no recording to replay at %s: %s", failure.request.url, reason)
+        yield error_record(self.name, failure.request.url, f"the replay server's index could not be read: {reason}",
+                           page_kind="listing")
 
     def first_requests(self):
         for url, listing in self.retry:
@@ -197,7 +208,18 @@ class PodiumSpider(scrapy.Spider):
         reason = failure_reason(failure.value, request, self.settings)
         self.count("errors")
         self.logger.warning("failed to fetch %s: %s", url, reason)
-        yield error_record(self.name, url, reason, status, request.meta.get("listing"))
+        kind = "listing" if request.callback == self.parse_listing else "detail"
+        yield error_record(self.name, url, reason, status, request.meta.get("listing"), page_kind=kind)
+
+    def layout_changed(self, response, selector: str, what: str) -> dict:
+        """The error record of a page whose template no longer matches: `selector` found nothing
+        where `what` was expected. Counted, logged and staged, so a redesign shows the first night."""
+        self.count("layout_changed")
+        reason = f"layout changed: {what} (selector {selector!r} matched nothing)"
+        self.logger.error("%s: %s", response.url, reason)
+        url = response.request.meta.get("live_url") or response.url
+        return error_record(self.name, url, reason, response.status, response.meta.get("listing"),
+                            stage="layout_changed", page_kind="listing")
 
 
 # -- why a fetch failed, in words -------------------------------------------------------------
@@ -214,6 +236,7 @@ FETCH_FAILURES = {
     "ResponseNeverReceived": "the connection closed before any answer",
     "ConnectionLost": "the connection was lost",
 }
+OFFSITE = re.compile(r"Filtered offsite request to '(?P<host>[^']*)'")
 IGNORED = {"Forbidden by robots.txt": "disallowed by robots.txt",
            "max redirections reached": "too many redirects (gave up after REDIRECT_MAX_TIMES)"}
 
@@ -224,6 +247,9 @@ def failure_reason(error: BaseException, request, settings) -> str:
     if response is not None:
         reason = _http_reason(response)
     elif isinstance(error, IgnoreRequest):
+        offsite = OFFSITE.match(str(error))
+        if offsite:
+            return f"{offsite['host']} is outside the source's allowed_domains (config/sources.yaml)"
         return IGNORED.get(str(error), str(error) or "request dropped")
     else:
         reason = _exception_reason(error, request, settings)
@@ -251,6 +277,9 @@ def _exception_reason(error: BaseException, request, settings) -> str:
         limit = request.meta.get("download_maxsize") or settings.getint("DOWNLOAD_MAXSIZE")
         return f"page larger than the {limit / 1e6:g} MB download limit (DOWNLOAD_MAXSIZE)"
     # Twisted wraps the cause of a failed response in a list of failures.
+    refused = resolver.refusal(urlsplit(request.url).hostname)
+    if refused:
+        return refused
     causes = [getattr(f, "value", f) for f in getattr(error, "reasons", None) or []] + [error]
     for cause in causes:
         if type(cause).__name__ in FETCH_FAILURES:

@@ -25,8 +25,9 @@ def page_record(source_id: str, response, page_kind: str, listing: dict | None =
 
 
 def error_record(source_id: str, url: str, error: str, http_status: int | None = None,
-                 listing: dict | None = None) -> dict:
+                 listing: dict | None = None, stage: str = "fetch", page_kind: str | None = None) -> dict:
+    """`page_kind`: the role the URL was requested in (listing or detail), so a retry keeps it."""
     return {
-        "type": "error", "source_id": source_id, "url": url, "stage": "fetch",
+        "type": "error", "source_id": source_id, "url": url, "stage": stage, "page_kind": page_kind,
         "error": error, "http_status": http_status, "listing": listing, "at": utc_now(),
     }

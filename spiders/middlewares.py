@@ -7,12 +7,16 @@ import logging
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from w3lib.url import canonicalize_url
+
+from podium.urls import is_public
+from spiders.resolver import refusal
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,42 @@ class ReplayMiddleware:
     def process_response(self, request, response, spider=None):
         live_url = request.meta.get("live_url")
         return response.replace(url=live_url) if live_url else response
+
+
+class PublicHostsMiddleware:
+    """Refuse requests for loopback, private or link-local hosts written as such (127.0.0.1,
+    [::1], localhost.): start URLs of sources.yaml, links on pages and redirects alike. Names are
+    checked at connection time by spiders.resolver.PublicOnlyResolver. Off when replaying: the
+    replay server is local on purpose."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if crawler.settings.get("PODIUM_REPLAY_BASE"):
+            raise NotConfigured("replaying: the replay server is local")
+        return cls()
+
+    def process_request(self, request, spider=None):
+        host = urlparse_cached(request).hostname or ""
+        if host.rstrip(".").lower() in ("localhost",) or host.endswith(".localhost") or _private_literal(host):
+            raise IgnoreRequest(f"refused: {host} is a loopback or private address")
+        return None
+
+
+def _private_literal(host: str) -> bool:
+    try:
+        return not is_public(host)
+    except ValueError:  # a name, not an address: the resolver checks what it resolves to
+        return False
+
+
+class RecordedOffsiteMiddleware(OffsiteMiddleware):
+    """Scrapy's offsite filter, checked only when a request is about to be downloaded. Scrapy also
+    checks when a request is scheduled, and a request dropped there reaches no errback: an
+    offsite URL or a redirect to another host vanished without a crawl error. Here the
+    IgnoreRequest reaches the spider's errback, which records it."""
+
+    def request_scheduled(self, request, spider=None) -> None:
+        return None
 
 
 class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
@@ -114,6 +154,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.crawler.stats.inc_value("podium/retry_waits")
         await asyncio.sleep(delay)
         return super().process_response(request, response)
+
+
+    def process_exception(self, request, exception, spider=None):
+        # A host refused for its address is refused again on every try: no retries for it.
+        if refusal(urlparse_cached(request).hostname):
+            return None
+        return super().process_exception(request, exception)
 
 
 def retry_after_seconds(value: bytes | None) -> float | None:

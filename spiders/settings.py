@@ -42,7 +42,15 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 HTTPCACHE_ENABLED = False
 
+# Names that resolve to loopback or private addresses are refused at connection time
+# (spiders/resolver.py); replay runs use Scrapy's own resolver (flows/crawl.py).
+TWISTED_DNS_RESOLVER = "spiders.resolver.PublicOnlyResolver"
+
 DOWNLOADER_MIDDLEWARES = {
+    # Offsite requests are refused where the spider's errback records them (see the class).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "spiders.middlewares.RecordedOffsiteMiddleware": 50,
+    "spiders.middlewares.PublicHostsMiddleware": 60,
     # Scrapy's, fixed for requests that wait for robots.txt (see the class).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.middlewares.RobotsTxtMiddleware": 100,

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import shutil
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
@@ -22,6 +23,7 @@ import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from podium.crash import crash_point
+from podium.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -79,32 +81,86 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     load_packaged_extension(con, "fts", "duckdb_extension_fts")
 
 
-def _lock_message(path: Path, error: Exception) -> str:
-    return (
-        f"the archive {path} is in use by another process (a flow run is writing it); "
-        f"try again when the run has finished ({error})"
-    )
+# DuckDB's words for a file another process holds, for a file that is no database, and for a damaged one.
+LOCK_HELD = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+NOT_A_DATABASE = "not a valid DuckDB database file"
+DUCKDB_MAGIC = b"DUCK"  # at offset 8 of every DuckDB database file
+LOCK_POLL_SECONDS = 1.0
 
 
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the archive file; a writable one also brings the schema up to date."""
+def is_duckdb_file(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(12)[8:12] == DUCKDB_MAGIC
+
+
+def open_error(path: Path, error: Exception, waited: float = 0.0) -> ArchiveError:
+    """What went wrong when opening an archive, in words: another program holds it, it is not an
+    archive, it is damaged, or something else DuckDB says."""
+    text = str(error)
+    held = LOCK_HELD.search(text)
+    if held:
+        after = f" (still after waiting {waited:.0f} s)" if waited else ""
+        return ArchiveError(
+            f"the archive {path} is open in another program, {held['program']} (PID {held['pid']}){after}. "
+            f"It is not a podium run (runs queue on {path}.lock): most likely a client such as `duckdb` "
+            f"opened the archive itself. Readers should open {published_path(path)}; close that program "
+            "and try again")
+    if NOT_A_DATABASE in text:
+        return ArchiveError(f"{path} is not a DuckDB archive (pass the archive file with --archive)")
+    if "Is a directory" in text:
+        return ArchiveError(f"{path} is a directory, not an archive file")
+    if "Could not read enough bytes" in text or "Corrupt" in text or "checksum" in text.lower():
+        return ArchiveError(f"the archive {path} is damaged (cut short or overwritten): {text}")
+    return ArchiveError(f"cannot open the archive {path}: {text}")
+
+
+def _open_duckdb(path: Path, read_only: bool, config: dict, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, waiting up to `wait_seconds` while another program holds the file's lock."""
+    started, told = time.monotonic(), False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as error:
+            waited = time.monotonic() - started
+            held = LOCK_HELD.search(str(error))
+            if held is None or waited >= wait_seconds:
+                raise open_error(path, error, waited) from error
+            if not told:
+                log.warning("%s (PID %s) holds %s; waiting up to %.0f s for it", held["program"], held["pid"],
+                            path, wait_seconds)
+                told = True
+            time.sleep(LOCK_POLL_SECONDS)
+
+
+def connect(path: Path | str, read_only: bool = False, wait_seconds: float | None = None,
+            config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the archive file; a writable one also brings the schema up to date.
+    A writer waits up to `wait_seconds` (default: the settings' lock_wait_seconds) while another
+    program holds the file, then fails saying which program it is."""
     path = Path(path)
     if read_only and not path.exists():
-        raise ArchiveError(f"no archive at {path}; run a flow (e.g. `podium nightly`) to create it")
+        raise ArchiveError(no_archive(path))
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only, config={} if read_only else WRITER_CONFIG)
-    except duckdb.IOException as error:
-        raise ArchiveError(_lock_message(path, error)) from error
+    if wait_seconds is None:
+        wait_seconds = 0.0 if read_only else settings().lock_wait_seconds
+    con = _open_duckdb(path, read_only, {**({} if read_only else WRITER_CONFIG), **(config or {})}, wait_seconds)
     if not read_only:
-        migrate(con)
+        try:
+            migrate(con)
+        except duckdb.IOException as error:  # a file that opens but cannot be read through
+            con.close()
+            raise open_error(path, error) from error
     return con
 
 
+def no_archive(path: Path) -> str:
+    return f"no archive at {path}; run a flow (e.g. `podium nightly`, or `make demo`) to create it"
+
+
 @contextmanager
-def open_archive(path: Path | str, read_only: bool = False):
-    con = connect(path, read_only=read_only)
+def open_archive(path: Path | str, read_only: bool = False, **options):
+    con = connect(path, read_only=read_only, **options)
     try:
         yield con
     finally:
@@ -205,21 +261,43 @@ def publish(path: Path | str) -> Path:
     """Publish a consistent read-only copy of the archive beside it, atomically (copy, then rename
     over the old copy): readers open the copy and are never blocked by a writing run. Call with
     no connection to the archive open (the flow holds the writer lock meanwhile)."""
-    source, target = Path(path), published_path(path)
-    staging = target.with_name(target.name + ".tmp")
-    shutil.copyfile(source, staging)  # overwrites a copy a crash left half written
+    staging = _copy_for_readers(Path(path))
     crash_point("publish-copied")
-    os.replace(staging, target)
-    return target
+    os.replace(staging, published_path(path))
+    return published_path(path)
+
+
+def publish_first(path: Path | str) -> Path:
+    """Publish a copy of an archive that has none yet (its first run is starting), so that
+    readers never open the file the run writes."""
+    os.replace(_copy_for_readers(Path(path)), published_path(path))
+    return published_path(path)
+
+
+def _copy_for_readers(path: Path) -> Path:
+    target = published_path(path)
+    staging = target.with_name(target.name + ".tmp")
+    shutil.copyfile(path, staging)  # overwrites a copy a crash left half written
+    return staging
 
 
 def reader_path(path: Path | str) -> Path:
-    """The file a reader should open: the published copy when there is one, else the archive."""
-    published = published_path(path)
-    return published if published.exists() else Path(path)
+    """The file a reader opens: the published copy, never the file a run writes. Without one,
+    say why: there is no archive, it is no archive, or its first run has not finished."""
+    published, path = published_path(path), Path(path)
+    if published.exists():
+        return published
+    if not path.exists():
+        raise ArchiveError(no_archive(path))
+    if path.is_dir():
+        raise ArchiveError(f"{path} is a directory, not an archive file")
+    if not is_duckdb_file(path):
+        raise ArchiveError(f"{path} is not a DuckDB archive (pass the archive file with --archive)")
+    raise ArchiveError(f"the archive {path} has no published copy ({published.name}) yet: its first run "
+                       "has not finished. Readers never open the file a run writes; try again when it has")
 
 
-def open_reader(path: Path | str):
+def open_reader(path: Path | str, **options):
     """A read-only connection for readers (queries, search, export, report): to the published
     copy, so a run that is writing the archive never blocks them."""
-    return open_archive(reader_path(path), read_only=True)
+    return open_archive(reader_path(path), read_only=True, **options)

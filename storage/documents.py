@@ -24,14 +24,23 @@ def _stored_page(row) -> StoredPage:
                       json.loads(listing) if listing else None)
 
 
+# Error stages of a page that was fetched but could not be made into a document.
+EXTRACT_STAGES = ("extract", "layout_changed")
+MAX_EXTRACT_ATTEMPTS = 3  # a page whose extraction failed this often waits for a new revision or `reprocess`
+
+
 def pending_page_ids(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[str]:
-    """Latest revisions of detail pages with no document made from them (new, revised, or failed)."""
+    """Latest revisions of detail pages with no document made from them (new, revised, or failed
+    fewer than MAX_EXTRACT_ATTEMPTS times: the same bytes fail the same way, so retrying them
+    every run only costs time and error rows)."""
     rows = con.execute(
         _LATEST_DETAIL_PAGES
         + " AND p.source_id IN (SELECT unnest(?))"
         + " AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.page_id = p.page_id)"
+        + " AND (SELECT count(*) FROM crawl_errors e WHERE e.page_id = p.page_id"
+        + "      AND e.stage IN (SELECT unnest(?))) < ?"
         + " ORDER BY p.url",
-        [source_ids],
+        [source_ids, list(EXTRACT_STAGES), MAX_EXTRACT_ATTEMPTS],
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -66,11 +75,11 @@ def in_batches(con: duckdb.DuckDBPyConnection, ids: list[str], batch: int = 200)
 
 def doc_ids_left_unlinked(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Documents extracted by runs that ended before their cross-document step (near-duplicates,
-    links): runs that crashed or failed since the last completed run. The next run does it for them."""
+    links): runs that crashed or raised since the last run that did it. The next run does it for them."""
     return [row[0] for row in con.execute(
         "SELECT doc_id FROM documents WHERE extracted_at >= ("
-        "  SELECT min(started_at) FROM crawl_runs WHERE status IN ('crashed', 'failed') AND started_at >"
-        "  coalesce((SELECT max(started_at) FROM crawl_runs WHERE status = 'completed'), '-infinity'::TIMESTAMPTZ))"
+        "  SELECT min(started_at) FROM crawl_runs WHERE linked_at IS NULL AND status <> 'running' AND started_at >"
+        "  coalesce((SELECT max(started_at) FROM crawl_runs WHERE linked_at IS NOT NULL), '-infinity'::TIMESTAMPTZ))"
         " ORDER BY doc_id").fetchall()]
 
 
@@ -86,14 +95,20 @@ def archived_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[
 MAX_ATTEMPTS = 10  # a page that failed this often is left alone until someone looks at it
 
 
-def pages_to_retry(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple[str, dict | None]]:
-    """(url, listing) of pages whose fetch or extraction failed and that still have no document."""
+def pages_to_retry(con: duckdb.DuckDBPyConnection, source_id: str,
+                   listing_urls: tuple[str, ...] = ()) -> list[tuple[str, dict | None]]:
+    """(url, listing) of detail pages whose fetch or extraction failed and that still have no
+    document. Listing pages are never among them: tonight's own listing requests fetch those
+    again, as listings (`listing_urls`: the source's own, for errors recorded without a role)."""
     rows = con.execute(
         "SELECT e.url, any_value(e.listing ORDER BY e.error_id DESC)"
         " FROM crawl_errors e"
-        " WHERE e.source_id = ? AND e.url IS NOT NULL AND e.stage IN ('fetch', 'extract')"
+        " WHERE e.source_id = ? AND e.url IS NOT NULL AND e.stage IN ('fetch', 'extract', 'layout_changed')"
+        "   AND coalesce(e.page_kind, 'detail') = 'detail'"
+        "   AND e.url NOT IN (SELECT unnest(?))"
+        "   AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url = e.url AND p.page_kind = 'listing')"
         "   AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.url = e.url)"
         " GROUP BY e.url HAVING count(*) < ? ORDER BY e.url",
-        [source_id, MAX_ATTEMPTS],
+        [source_id, list(listing_urls), MAX_ATTEMPTS],
     ).fetchall()
     return [(url, json.loads(listing) if listing else None) for url, listing in rows]

@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class ExportFormat(str, Enum):
+    """The same names as the other commands' --format: json is one array, jsonl one object a line."""
     parquet = "parquet"
     csv = "csv"
+    json = "json"
     jsonl = "jsonl"
 
 
@@ -33,6 +35,7 @@ class ExportFormat(str, Enum):
 COPY_OPTIONS = {
     ExportFormat.parquet: "FORMAT parquet, COMPRESSION zstd, PARTITION_BY (source_id, year)",
     ExportFormat.csv: "FORMAT csv, HEADER true",
+    ExportFormat.json: "FORMAT json, ARRAY true",
     ExportFormat.jsonl: "FORMAT json",
 }
 

@@ -3,7 +3,7 @@
 A staging file holds one JSON object per line, written by a spider (or by `podium ingest`):
   {"type": "page", "source_id", "url", "final_url", "status", "headers", "fetched_at",
    "page_kind", "listing", "body_b64"}
-  {"type": "error", "source_id", "url", "stage", "error", "http_status", "at"}
+  {"type": "error", "source_id", "url", "stage", "error", "http_status", "page_kind", "at"}
 The page key is the canonical URL plus the content hash: identical content is a no-op, changed
 content becomes the next revision. A whole file loads in one transaction.
 """
@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from storage.db import id_table, insert_rows, transaction
 
 log = logging.getLogger(__name__)
 
+BATCH_BYTES = 64_000_000  # of base64 page bodies per insert: a few pages at the download cap
+
 
 @dataclass
 class LoadResult:
@@ -34,23 +37,39 @@ class LoadResult:
     page_ids: list[str] = field(default_factory=list)
 
 
-def read_staging(path: Path) -> tuple[list[dict], list[str]]:
-    """The records of a staging file, and a description of each line that could not be read.
-
-    A crash while a spider writes leaves at most a truncated last line; it is reported, not loaded.
-    """
-    records, bad = [], []
+def staged_records(path: Path, bad: list[str]) -> Iterator[dict]:
+    """The records of a staging file, one line at a time; a line that cannot be read is described
+    in `bad` instead. A crash while a spider writes leaves at most a truncated last line."""
     if not path.exists():
-        return records, [f"{path}: staging file missing (the crawl wrote nothing)"]
+        bad.append(f"{path}: staging file missing (the crawl wrote nothing)")
+        return
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                yield json.loads(line)
             except json.JSONDecodeError as error:
                 bad.append(f"{path.name}:{number}: unreadable staging line ({error})")
-    return records, bad
+
+
+def read_staging(path: Path) -> tuple[list[dict], list[str]]:
+    """The records of a staging file, and a description of each line that could not be read."""
+    bad: list[str] = []
+    return list(staged_records(path, bad)), bad
+
+
+def in_batches(records: Iterable[dict], budget: int = BATCH_BYTES) -> Iterator[list[dict]]:
+    """Records in lists of about `budget` bytes of page bodies (at least one record each)."""
+    batch, size = [], 0
+    for record in records:
+        batch.append(record)
+        size += len(record.get("body_b64") or "")
+        if size >= budget:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def page_id_for(canonical_url: str, content_hash: str) -> str:
@@ -100,32 +119,39 @@ def _page_rows(con: duckdb.DuckDBPyConnection, pages: list[dict], run_id: str, r
 def record_error(con: duckdb.DuckDBPyConnection, run_id: str | None, error: dict) -> None:
     con.execute(
         "INSERT INTO crawl_errors (run_id, source_id, url, stage, error, http_status, page_id, listing,"
-        " occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " page_kind, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [run_id, error.get("source_id"), error.get("url"), error.get("stage", "fetch"),
          str(error.get("error", "unknown error"))[:2000], error.get("http_status"),
-         error.get("page_id"), json.dumps(error.get("listing")),
+         error.get("page_id"), json.dumps(error.get("listing")), error.get("page_kind"),
          error.get("at") or dt.datetime.now(dt.timezone.utc)],
     )
 
 
-def load_records(con: duckdb.DuckDBPyConnection, records: list[dict], run_id: str) -> LoadResult:
-    """Load staged records in one transaction: all of them, or (on any error) none."""
+def _load_batch(con: duckdb.DuckDBPyConnection, records: list[dict], run_id: str, result: LoadResult) -> None:
+    pages = [r for r in records if r.get("type") != "error"]
+    insert_rows(con, "pages", PAGE_COLUMNS, _page_rows(con, pages, run_id, result))
+    for record in records:
+        if record.get("type") == "error":
+            record_error(con, run_id, record)
+            result.counts["errors"] += 1
+
+
+def load_records(con: duckdb.DuckDBPyConnection, records: Iterable[dict], run_id: str) -> LoadResult:
+    """Load staged records in one transaction: all of them, or (on any error) none. They are
+    inserted a batch at a time (BATCH_BYTES of bodies), so a large staging file is never held
+    in memory whole; later batches see the revisions the earlier ones inserted."""
     result = LoadResult()
     with transaction(con):
-        pages = [r for r in records if r.get("type") != "error"]
-        insert_rows(con, "pages", PAGE_COLUMNS, _page_rows(con, pages, run_id, result))
-        for record in records:
-            if record.get("type") == "error":
-                record_error(con, run_id, record)
-                result.counts["errors"] += 1
+        for batch in in_batches(records):
+            _load_batch(con, batch, run_id, result)
         crash_point("load-inserted")
     crash_point("load-committed")
     return result
 
 
 def load_staging(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, source_id: str) -> LoadResult:
-    records, bad = read_staging(path)
-    result = load_records(con, records, run_id)
+    bad: list[str] = []
+    result = load_records(con, staged_records(path, bad), run_id)
     for problem in bad:
         record_error(con, run_id, {"source_id": source_id, "stage": "load", "error": problem})
         result.counts["bad_lines"] += 1

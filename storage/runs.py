@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 
@@ -28,12 +29,80 @@ def mark_crashed(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in rows.fetchall()]
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict) -> None:
+def mark_linked(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """The run's cross-document step (near-duplicates, links) has committed."""
+    con.execute("UPDATE crawl_runs SET linked_at = ? WHERE run_id = ?", [now(), run_id])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict,
+               reason: str | None = None) -> None:
     assignments = ", ".join(f"{name} = ?" for name in RUN_COUNTS)
     con.execute(
-        f"UPDATE crawl_runs SET finished_at = ?, status = ?, {assignments} WHERE run_id = ?",
-        [now(), status, *[int(counts.get(name, 0)) for name in RUN_COUNTS], run_id],
+        f"UPDATE crawl_runs SET finished_at = ?, status = ?, reason = ?, {assignments} WHERE run_id = ?",
+        [now(), status, reason, *[int(counts.get(name, 0)) for name in RUN_COUNTS], run_id],
     )
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    source_id: str
+    outcome: str  # ok | partial | failed
+    pages_fetched: int
+    errors: int
+    reason: str | None
+
+
+# Errors that mean a source got nothing tonight: its crawl broke, or a listing failed or changed.
+_SOURCE_FAILURES = """
+    SELECT source_id, url, stage, error FROM crawl_errors
+    WHERE run_id = ? AND (stage = 'crawl' OR (page_kind = 'listing' AND stage IN ('fetch', 'layout_changed')))
+    ORDER BY error_id
+"""
+
+
+def _outcome(source_id: str, fetched: int, errors: int, failures: list[tuple]) -> SourceOutcome:
+    if failures:
+        url, stage, error = failures[0]
+        what = {"crawl": "its crawl failed", "layout_changed": "its listing's layout changed"}.get(stage, "its listing failed")
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        return SourceOutcome(source_id, "failed", fetched, errors, f"{what}: {url or ''} {error}{more}".replace("  ", " "))
+    if errors and not fetched:
+        return SourceOutcome(source_id, "failed", fetched, errors,
+                             f"it fetched nothing and recorded {errors} error{'s' if errors > 1 else ''}")
+    if errors:
+        return SourceOutcome(source_id, "partial", fetched, errors,
+                             f"{errors} of its pages failed" if errors > 1 else "1 of its pages failed")
+    return SourceOutcome(source_id, "ok", fetched, errors, None)
+
+
+def record_outcomes(con: duckdb.DuckDBPyConnection, run_id: str, fetched: dict[str, int]) -> list[SourceOutcome]:
+    """Each source's outcome in this run (`fetched`: pages fetched per source, the run's sources
+    as keys), from the errors it recorded; saved in run_sources."""
+    errors = dict(con.execute("SELECT source_id, count(*) FROM crawl_errors WHERE run_id = ? GROUP BY 1",
+                              [run_id]).fetchall())
+    failures: dict[str, list[tuple]] = {}
+    for source_id, url, stage, error in con.execute(_SOURCE_FAILURES, [run_id]).fetchall():
+        failures.setdefault(source_id, []).append((url, stage, error))
+    outcomes = [_outcome(source, count, errors.get(source, 0), failures.get(source, []))
+                for source, count in sorted(fetched.items())]
+    con.executemany("INSERT OR REPLACE INTO run_sources VALUES (?, ?, ?, ?, ?, ?)",
+                    [[run_id, o.source_id, o.outcome, o.pages_fetched, o.errors, o.reason] for o in outcomes])
+    return outcomes
+
+
+def outcomes_of(con: duckdb.DuckDBPyConnection, run_id: str) -> list[SourceOutcome]:
+    rows = con.execute("SELECT source_id, outcome, pages_fetched, errors, reason FROM run_sources"
+                       " WHERE run_id = ? ORDER BY source_id", [run_id]).fetchall()
+    return [SourceOutcome(*row) for row in rows]
+
+
+def failed_sources_reason(outcomes: list[SourceOutcome]) -> str | None:
+    """The sentence a failed run is known by: its failed sources, each with why."""
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    if not failed:
+        return None
+    names = "; ".join(f"{o.source_id} ({o.reason})" for o in failed)
+    return f"{len(failed)} of {len(outcomes)} sources failed: {names}"
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -41,38 +110,47 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def run_summary(con: duckdb.DuckDBPyConnection, run_id: str, source_ids: list[str]) -> dict:
-    """What the archive holds for these sources after a run, and what this run added."""
-    scope = [source_ids]
+# The documents a run made (extracted or re-extracted while it ran), for its summary.
+_RUN_DOCUMENTS = "SELECT doc_id FROM documents WHERE extracted_at >= (SELECT started_at FROM crawl_runs WHERE run_id = ?)"
+
+
+def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
+    """What a run did: its record, each source's outcome and what it added, its speakers and
+    dates, its errors, a sample of its statements; and the archive's totals."""
     per_speaker = con.execute(
         "SELECT coalesce(speaker, '(no named speaker)'), count(*) FROM v_statements"
-        " WHERE source_id IN (SELECT unnest(?))"
-        " GROUP BY ALL ORDER BY 2 DESC, 1", scope).fetchall()
-    first, last = con.execute(
-        "SELECT min(published_at), max(published_at) FROM documents WHERE source_id IN (SELECT unnest(?))",
-        scope).fetchone()
+        f" WHERE doc_id IN ({_RUN_DOCUMENTS}) GROUP BY ALL ORDER BY 2 DESC, 1", [run_id]).fetchall()
+    first, last, undated = con.execute(
+        f"SELECT min(published_at), max(published_at), count(*) - count(published_at) FROM documents"
+        f" WHERE doc_id IN ({_RUN_DOCUMENTS})", [run_id]).fetchone()
+    in_near_dups = con.execute(
+        "SELECT count(*) FROM statements s JOIN documents d USING (doc_id)"
+        f" WHERE d.near_dup_of IS NOT NULL AND d.doc_id IN ({_RUN_DOCUMENTS})", [run_id]).fetchone()[0]
     errors = con.execute(
         "SELECT stage, url, error, http_status FROM crawl_errors WHERE run_id = ? ORDER BY error_id",
         [run_id]).fetchall()
     per_source = con.execute(
-        "SELECT p.source_id, count(DISTINCT p.page_id), count(DISTINCT d.doc_id), count(s.statement_id)"
-        " FROM pages p LEFT JOIN documents d USING (page_id) LEFT JOIN statements s USING (doc_id)"
-        " WHERE p.run_id = ? GROUP BY 1 ORDER BY 1", [run_id]).fetchall()
+        "SELECT o.source_id, o.outcome, o.pages_fetched, count(DISTINCT d.doc_id), count(s.statement_id), o.errors,"
+        "  o.reason FROM run_sources o"
+        f" LEFT JOIN documents d ON d.source_id = o.source_id AND d.doc_id IN ({_RUN_DOCUMENTS})"
+        " LEFT JOIN statements s USING (doc_id) WHERE o.run_id = ? GROUP BY ALL ORDER BY 1",
+        [run_id, run_id]).fetchall()
     sample = con.execute(
-        "SELECT v.date, v.speaker, v.source_id, v.question, v.text FROM v_statements v"
-        " JOIN documents d USING (doc_id) JOIN pages p USING (page_id)"
-        " WHERE p.run_id = ? ORDER BY v.date DESC, v.statement_id LIMIT 5", [run_id]).fetchall()
+        "SELECT date, speaker, source_id, question, text FROM v_statements"
+        f" WHERE doc_id IN ({_RUN_DOCUMENTS}) ORDER BY date DESC NULLS LAST, statement_id LIMIT 5", [run_id]).fetchall()
     cursor = con.execute("SELECT * FROM crawl_runs WHERE run_id = ?", [run_id])
     row = cursor.fetchone()
-    run = dict(zip([c[0] for c in cursor.description], row)) if row else {}
     return {
-        "run": run,
+        "run": dict(zip([c[0] for c in cursor.description], row)) if row else {},
         "archive": table_counts(con),
-        "statements_per_speaker": per_speaker,
-        "date_range": (first, last),
+        "statements_per_speaker": per_speaker,  # this run's statements, as v_statements shows them
+        "date_range": (first, last),  # of this run's documents
+        "undated_documents": undated,
+        "statements_in_near_duplicates": in_near_dups,  # in `statements`, left out of v_statements
         "errors": errors,
-        "per_source": per_source,  # (source, pages stored, documents, statements) from this run's pages
-        "sample": sample,  # a few of this run's new statements
+        # (source, outcome, pages fetched, documents, statements, errors, reason) of this run
+        "per_source": per_source,
+        "sample": sample,  # a few of this run's statements
     }
 
 

@@ -88,7 +88,7 @@ def test_cli_nightly_prints_a_summary_and_the_example_query(prefect_harness, cop
     assert result.exit_code == 0, result.output
     assert f"{len(SMALL)} documents" in result.output
     assert "Zhao Lijian" in result.output and "Geng Shuang" in result.output
-    assert "documents dated 2018-05-11 … 2020-07-03" in result.output
+    assert "this run's documents are dated 2018-05-11 … 2020-07-03" in result.output
     assert "FROM v_statements" in result.output
 
 
@@ -112,7 +112,7 @@ def test_each_run_publishes_a_report(nightly_archive):
     report = run_markdown(summary)
     pages = snapshot_rows("fmprc_en")  # every recorded page is stored; each detail page is a document
     documents = [r for r in pages if r["file"].startswith("detail/")]
-    assert f"| fmprc_en | {len(pages)} | {len(documents)} |" in report
+    assert f"| fmprc_en | ok | {len(pages)} | {len(documents)} |" in report
     assert "## A sample of new statements" in report and "Zhao Lijian" in report
     assert "## Errors (0)" in report
 

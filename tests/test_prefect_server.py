@@ -85,7 +85,7 @@ def test_nightly_is_scheduled_in_the_configured_zone(served):
 def test_adhoc_form_offers_the_configured_sources(served):
     _, deployments = served
     schema = deployments["adhoc-crawl"]["parameter_openapi_schema"]
-    assert "fmprc_en" in schema["definitions"]["SourceKey"]["enum"]
+    assert "fmprc_en" in schema["definitions"]["CrawlSourceKey"]["enum"]
     assert schema["properties"]["since"]["anyOf"][0] == {"format": "date", "type": "string"}
 
 

@@ -2,10 +2,14 @@
 the published copy (storage.db.publish) and all succeed."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from conftest import SNAPSHOTS, snapshot_rows
 from storage.db import published_path
@@ -33,3 +37,94 @@ def test_queries_succeed_while_a_run_writes(nightly_archive, tmp_path):
     assert overlapped >= 50  # most queries ran while the writer was at work
     assert len(answers) == 100 and set(answers) == {before}  # refetched pages were unchanged
     assert run_query(archive, "SELECT count(*) FROM statements").rows[0][0] == statements_before
+
+
+# -- readers never take the writer's file; a writer waits for a foreign lock and names it --------
+
+def duckdb_client(archive) -> subprocess.Popen:
+    """The plain `duckdb -readonly` client with the archive open (it holds DuckDB's lock until its
+    input closes), as a user who did not read the README would run it."""
+    client = shutil.which("duckdb", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen([client, "-readonly", str(archive)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdin.write("SELECT 42;\n")
+    process.stdin.flush()
+    assert "42" in process.stdout.readline() + process.stdout.readline() + process.stdout.readline()
+    return process
+
+
+def test_a_writer_waits_for_a_reader_of_the_archive_itself(nightly_archive, tmp_path):
+    import threading
+
+    from storage.db import connect
+
+    archive = tmp_path / "archive.duckdb"
+    shutil.copyfile(nightly_archive[0], archive)
+    reader = duckdb_client(archive)
+    threading.Timer(2.0, reader.stdin.close).start()  # the user closes the client 2 s later
+    started = time.monotonic()
+    con = connect(archive, wait_seconds=60)
+    waited = time.monotonic() - started
+    con.close()
+    assert reader.wait(timeout=30) == 0 and 1.5 < waited < 30
+
+
+def test_a_reader_that_stays_fails_the_run_naming_its_program_and_pid(nightly_archive, tmp_path, monkeypatch):
+    from flows.nightly import nightly
+    from podium.settings import settings
+
+    archive = tmp_path / "archive.duckdb"
+    shutil.copyfile(nightly_archive[0], archive)
+    shutil.copyfile(published_path(nightly_archive[0]), published_path(archive))
+    monkeypatch.setenv("PODIUM_LOCK_WAIT_SECONDS", "2")
+    settings.cache_clear()
+    reader = duckdb_client(archive)
+    try:
+        state = nightly(sources=["fmprc_en"], replay=str(SNAPSHOTS), archive=str(archive), return_state=True)
+        named = int(re.search(r"\(PID (\d+)\)", state.message).group(1))
+        holder = {named, int(Path(f"/proc/{named}/stat").read_text().split(") ")[1].split()[1])}  # it, its parent
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+        settings.cache_clear()
+    assert state.is_failed()
+    assert "is open in another program, " in state.message and reader.pid in holder  # the client (or its binary)
+    assert "still after waiting 2 s" in state.message and "Readers should open" in state.message
+    assert "a flow run is writing it" not in state.message
+
+
+def test_readers_never_open_the_archive_a_run_writes(tmp_path):
+    from flows.tasks import prepare_archive
+    from storage.db import ArchiveError, connect, reader_path
+
+    archive = tmp_path / "new.duckdb"
+    connect(archive).close()  # an archive made, its first run not finished: no published copy
+    with pytest.raises(ArchiveError, match="has no published copy .* yet: its first run has not finished"):
+        reader_path(archive)
+    prepare_archive.fn(archive, "run-1", "nightly", None, ["fmprc_en"])  # a first run's first step publishes
+    assert reader_path(archive) == published_path(archive)
+    assert run_query(archive, "SELECT count(*) FROM crawl_runs").rows == [(1,)]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_text("# a README\n" * 50), "is not a DuckDB archive"),
+    (lambda p: p.mkdir(), "is a directory"),
+    (lambda p: None, "no archive at"),
+])
+def test_each_problem_with_the_file_is_named_for_what_it_is(tmp_path, make, message):
+    from storage.db import ArchiveError
+
+    target = tmp_path / "x.duckdb"
+    make(target)
+    with pytest.raises(ArchiveError, match=message):
+        run_query(target, "SELECT 1")
+
+
+def test_a_damaged_archive_is_called_damaged(nightly_archive, tmp_path):
+    from storage.db import ArchiveError
+
+    damaged = tmp_path / "damaged.duckdb"
+    data = published_path(nightly_archive[0]).read_bytes()
+    published_path(damaged).write_bytes(data[: len(data) // 3])  # cut short: its rows are past the cut
+    with pytest.raises(ArchiveError, match=r"damaged\.duckdb\.published is damaged \(cut short or overwritten\)"):
+        run_query(damaged, "SELECT count(*), max(length(text)) FROM statements")

@@ -148,3 +148,42 @@ def test_a_page_over_the_time_budget_is_stopped_recorded_and_skipped(tmp_path, m
     assert (counts["documents"], counts["errors"]) == (1, 1)
     assert errors == [(records[1]["url"], "extract", "over the time budget of 2 s")]
     assert took < 10  # stopped at the budget, not waited out
+
+
+def test_a_failed_extraction_is_tried_three_times_then_waits_for_a_new_revision(tmp_path):
+    """A page whose bytes the extractor refuses (a PDF served as a page) is not re-extracted, and
+    not re-recorded, on every run forever: three tries, then only a changed page is tried."""
+    from flows.tasks import extract_and_save
+    from storage.documents import MAX_EXTRACT_ATTEMPTS, pending_page_ids
+
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    with db.open_archive(tmp_path / "a.duckdb") as con:
+        load_records(con, [page_record("t1558711", pdf)], "run-0")
+        tried = []
+        for run in range(1, 6):
+            pending = pending_page_ids(con, ["fmprc_en"])
+            tried.append(len(pending))
+            extract_and_save(con, f"run-{run}", pending, tmp_path / "staging")
+        errors = con.execute("SELECT count(*) FROM crawl_errors WHERE stage = 'extract'").fetchone()[0]
+        assert tried == [1, 1, 1, 0, 0] and errors == MAX_EXTRACT_ATTEMPTS == 3
+        load_records(con, [page_record("t1558711")], "run-6")  # the page as it should be: a new revision
+        assert len(pending_page_ids(con, ["fmprc_en"])) == 1
+        assert extract_and_save(con, "run-6", pending_page_ids(con, ["fmprc_en"]), tmp_path / "staging")["documents"] == 1
+
+
+def test_a_staging_file_loads_a_batch_at_a_time_in_one_transaction(tmp_path, monkeypatch):
+    """Batches of one record each: a page changed between two records of the same file becomes
+    revisions 1 and 2, and a bad record in a later batch leaves nothing of the earlier ones."""
+    import storage.load as load
+
+    monkeypatch.setattr(load, "BATCH_BYTES", 1)
+    first, changed = page_record("t1558711"), page_record("t1558711", b"<html><body>changed</body></html>")
+    staging = write_staging(tmp_path / "s.jsonl", [first, changed, page_record("t1794629")])
+    with db.open_archive(tmp_path / "a.duckdb") as con:
+        assert dict(load_staging(con, staging, "run-1", "fmprc_en").counts) == {"new": 2, "revised": 1}
+        assert con.execute("SELECT revision FROM pages WHERE url = ? ORDER BY revision",
+                           [first["url"]]).fetchall() == [(1,), (2,)]
+        broken = write_staging(tmp_path / "b.jsonl", [page_record("t1593756"), {"type": "page", "url": "x"}])
+        with pytest.raises(KeyError):
+            load_staging(con, broken, "run-2", "fmprc_en")
+        assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == 3

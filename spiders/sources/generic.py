@@ -58,6 +58,10 @@ class ListingSpider(GenericSpider):
         yield page_record(self.name, response, "listing")
         tree = links.listing_tree(response.text)
         found = links.article_links(tree, response.url, self.source.hints)
+        if not found:
+            selector = self.source.hints.get("links") or "podium.links' article-link heuristic"
+            yield self.layout_changed(response, selector, "the listing yields no article links")
+            return
         reasons = [self.skip_reason(link.url, link.date) for link in found]
         for rank, (link, reason) in enumerate(zip(found, reasons)):
             listing = {"listing_url": response.url, "page": response.meta["page"], "rank": rank,
@@ -90,9 +94,10 @@ class FeedSpider(GenericSpider):
     def parse_listing(self, response):
         yield page_record(self.name, response, "listing")
         feed = feedparser.parse(response.body)
-        if feed.bozo and not feed.entries:
-            self.count("errors/unreadable_feed")
-            self.logger.warning("unreadable feed %s: %s", response.url, feed.get("bozo_exception"))
+        if not feed.entries:
+            why = f"unreadable ({feed.get('bozo_exception')})" if feed.bozo else "no entries"
+            yield self.layout_changed(response, "RSS <item> / Atom <entry>", f"the feed has {why}")
+            return
         for rank, entry in enumerate(feed.entries):
             if not entry.get("link"):
                 continue
@@ -113,9 +118,9 @@ class SitemapSpider(GenericSpider):
             root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False))
         except etree.XMLSyntaxError:
             root = None
-        if root is None:
-            self.count("errors/unreadable_sitemap")
-            self.logger.warning("unreadable sitemap %s", response.url)
+        if root is None or not (root.xpath(SITEMAP_CHILDREN) or root.xpath(SITEMAP_URLS)):
+            why = "is unreadable XML" if root is None else "lists no pages and no sitemaps"
+            yield self.layout_changed(response, f"{SITEMAP_CHILDREN} | {SITEMAP_URLS}", f"the sitemap {why}")
             return
         for url in root.xpath(SITEMAP_CHILDREN):
             request = self.follow_listing(response.urljoin(url.strip()))

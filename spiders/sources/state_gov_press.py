@@ -33,7 +33,11 @@ class StateGovPressSpider(PodiumSpider):
 
     def parse_listing(self, response):
         yield page_record(self.name, response, "listing")
-        for rank, item in enumerate(state_gov.split_feed(response.body)):
+        items = state_gov.split_feed(response.body)
+        if not items:
+            yield self.layout_changed(response, "RSS <item>", "the feed has no items")
+            return
+        for rank, item in enumerate(items):
             reason = self._skip_item(item)
             if reason:
                 self.count(f"skipped/{reason}")

@@ -35,10 +35,12 @@ class UkFcdoSpider(PodiumSpider):
         try:
             page = json.loads(response.text)
         except ValueError:
-            self.count("errors/listing_not_json")
-            self.logger.warning("search listing %s is not JSON", response.url)
+            yield self.layout_changed(response, "a JSON object", "the search listing is not JSON")
             return
-        results = [r for r in page.get(RESULTS) or [] if r.get(RESULT_LINK)]
+        results = [r for r in page.get(RESULTS) or [] if r.get(RESULT_LINK)] if isinstance(page, dict) else []
+        if not results and response.meta["start"] == 0:
+            yield self.layout_changed(response, f"{RESULTS}[].{RESULT_LINK}", "the search listing has no results")
+            return
         urls = [response.urljoin(gov_uk.content_api_path(r[RESULT_LINK])) for r in results]
         days = [gov_uk.day_of(r.get(RESULT_TIMESTAMP)) for r in results]
         reasons = [self.skip_reason(url, day) for url, day in zip(urls, days)]

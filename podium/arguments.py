@@ -1,0 +1,73 @@
+"""Checks of command-line arguments, made before any flow starts (and before Prefect is even
+imported): a bad argument costs one `error:` line and exit code 2, never a flow run."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+
+import typer
+
+from podium.settings import ConfigError, settings
+from podium.urls import UrlRefused, group_urls
+
+
+def did_you_mean(value: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def source_keys(values: list[str] | None, crawling: bool = False, option: str = "--source") -> list[str]:
+    """Configured source keys (`crawling`: enabled ones), or BadParameter naming the unknown or
+    disabled one (with the closest keys)."""
+    known = [source.key for source in settings().sources]
+    for value in values or []:
+        if value not in known:
+            raise typer.BadParameter(f"unknown source {value!r}{did_you_mean(value, known)} "
+                                     f"(configured: {', '.join(known)})", param_hint=option)
+        if crawling and not settings().source(value).enabled:
+            raise typer.BadParameter(f"source {value!r} is not enabled for crawling (config/sources.yaml)",
+                                     param_hint=option)
+    return list(values or [])
+
+
+def date_range(since: dt.datetime | None, until: dt.datetime | None) -> tuple[dt.date | None, dt.date | None]:
+    first, last = (since.date() if since else None), (until.date() if until else None)
+    if first and last and first > last:
+        raise typer.BadParameter(f"--since {first} is after --until {last}", param_hint="--since/--until")
+    return first, last
+
+
+def at_least(value: int | None, least: int, option: str) -> int | None:
+    if value is not None and value < least:
+        raise typer.BadParameter(f"must be {least} or more, not {value}", param_hint=option)
+    return value
+
+
+def readable_files(paths: list[Path]) -> list[Path]:
+    for path in paths:
+        if path.is_dir():
+            raise typer.BadParameter(f"{path} is a directory; give the files (e.g. {path}/*.html)", param_hint="PATHS")
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file", param_hint="PATHS")
+    return paths
+
+
+def replay_source(replay: str | None) -> str | None:
+    """A replay server's URL, or a snapshot folder that exists."""
+    if replay and not replay.startswith(("http://", "https://")) and not Path(replay).is_dir():
+        raise typer.BadParameter(f"{replay} is neither a snapshot folder nor a replay server's http(s) URL",
+                                 param_hint="--replay")
+    return replay
+
+
+def crawl_urls(urls: list[str] | None, sources: list[str], replay: str | None) -> list[str]:
+    """The --url values as they will be requested, each checked (http(s), a public host unless
+    replaying, a configured source's site)."""
+    if not urls:
+        return []
+    try:
+        grouped = group_urls(urls, sources, allow_private=bool(replay))
+    except (UrlRefused, ConfigError) as error:
+        raise typer.BadParameter(str(error), param_hint="--url") from error
+    return [url for group in grouped.values() for url in group]
