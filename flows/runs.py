@@ -16,13 +16,10 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows.report import publish_report
-from flows.steps import in_flow_run, run_logger, step
+from flows.steps import PLAIN_ERRORS, in_flow_run, run_logger, step
 from flows.tasks import finish_run, prepare_archive
-from podium.ingest import IngestError
-from podium.settings import ConfigError, settings
-from podium.urls import UrlRefused
-from podium.warc import WarcError
-from storage.db import ArchiveError, writer_lock
+from podium.settings import settings
+from storage.db import writer_lock
 
 
 class SourcesFailed(RuntimeError):
@@ -32,11 +29,6 @@ class SourcesFailed(RuntimeError):
     def __init__(self, message: str, result: dict | list[dict]):
         super().__init__(message)
         self.result = result
-
-
-# Errors that say in one sentence what is wrong (the archive, the configuration, the input): a
-# flow run that meets one ends Failed with that sentence as its message, without a traceback.
-PLAIN_ERRORS = (ArchiveError, ConfigError, IngestError, UrlRefused, WarcError)
 
 
 def fails_plainly(body):
@@ -49,7 +41,8 @@ def fails_plainly(body):
         try:
             return body(*args, **kwargs)
         except (SourcesFailed, *PLAIN_ERRORS) as error:
-            run_logger().error("%s", error)
+            if in_flow_run():  # in the run's log in the UI; outside one, the caller prints it
+                run_logger().error("%s", error)
             return Failed(message=str(error), data=error)
     # Prefect reads the parameters' types from the wrapper: give them resolved in the flow's module.
     wrapper.__signature__ = inspect.signature(body, eval_str=True)

@@ -13,7 +13,31 @@ from prefect import get_run_logger
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
 
+from podium.ingest import IngestError
+from podium.settings import ConfigError
+from podium.urls import UrlRefused
+from podium.warc import WarcError
+from storage.db import ArchiveError
+
 log = logging.getLogger("podium.flows")
+
+# Errors that say in one sentence what is wrong (the archive, the configuration, the input): a
+# flow run that meets one ends Failed with that sentence as its message, without a traceback.
+PLAIN_ERRORS = (ArchiveError, ConfigError, IngestError, UrlRefused, WarcError)
+
+
+class PlainErrorsWithoutTraceback(logging.Filter):
+    """Prefect logs a failed task's exception with its traceback; for a plain error the sentence
+    is the whole story, and the traceback would bury it (on the terminal and in the UI)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], PLAIN_ERRORS):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+for _name in ("prefect.task_runs", "prefect.flow_runs"):
+    logging.getLogger(_name).addFilter(PlainErrorsWithoutTraceback())
 
 
 def in_flow_run() -> bool:

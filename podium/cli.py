@@ -7,6 +7,7 @@ Every error is one `error:` line on standard error, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -39,7 +40,6 @@ EXAMPLE_QUERY = (
     "FROM v_statements WHERE kind = 'answer' AND text ILIKE '%Korean Peninsula%'\n"
     "GROUP BY speaker ORDER BY answers DESC"
 )
-TOP_SPEAKERS = 12
 
 
 class ExportFileFormat(str, Enum):
@@ -67,35 +67,13 @@ def archive_or_default(archive: Path | None) -> Path:
     return archive if archive else settings().archive_path
 
 
-def print_summary(summary: dict) -> None:
-    failed = summary["run"].get("status") == "failed"
-    console.rule(("[bold red]" if failed else "[bold]") + summary_text.headline(summary))
-    for sentence in (summary_text.counts_sentence(summary), summary_text.archive_sentence(summary),
-                     summary_text.dates_sentence(summary), summary_text.near_duplicates_sentence(summary)):
-        if sentence:
-            console.print(sentence, highlight=False, soft_wrap=True)
-    if summary["per_source"]:
-        write_rows(list(summary_text.SOURCE_COLUMNS), summary_text.source_rows(summary), OutputFormat.table, console)
-    speakers = summary["statements_per_speaker"]
-    if speakers:
-        write_rows(["speaker", "statements this run"], speakers[:TOP_SPEAKERS], OutputFormat.table, console)
-    if len(speakers) > TOP_SPEAKERS:
-        console.print(f"… and {plural(len(speakers) - TOP_SPEAKERS, 'more speaker')}")
-    if summary["errors"]:
-        write_rows(["stage", "url", "error", "http status"], summary["errors"][:20], OutputFormat.table, console)
-        if len(summary["errors"]) > 20:
-            console.print(f"… and {len(summary['errors']) - 20} more: SELECT * FROM crawl_errors WHERE run_id = "
-                          f"'{summary['run'].get('run_id')}'", highlight=False, soft_wrap=True)
-
-
 def run_flow(flow, quick: bool = False, **parameters):
     """Run a flow and return what it returned; a Failed run prints its summary (if any), then
     exits 1 with its reason. `quick`: without a standing Prefect server, run the flow's steps
     directly instead of starting a temporary server for them."""
-    from podium import prefect_setup
-
-    direct = quick and prefect_setup.standing_server() is None
     from prefect.states import State
+
+    direct = quick and not os.environ.get("PREFECT_API_URL")  # set by prefect_setup when a server answers
 
     with progress.bars(console):
         outcome = flow.fn(**parameters) if direct else flow(**parameters, return_state=True)
@@ -106,7 +84,7 @@ def run_flow(flow, quick: bool = False, **parameters):
     error = outcome.result(raise_on_failure=False)
     result = getattr(error, "result", None)  # SourcesFailed: the summary (or a backfill's summaries)
     for summary in (result if isinstance(result, list) else [result] if result else []):
-        print_summary(summary)
+        summary_text.print_run(console, summary)
     fail(outcome.message or f"the run ended {outcome.name}")
 
 
@@ -127,7 +105,7 @@ def nightly(
 
     summary = run_flow(nightly_flow, sources=keys or None, replay=replay,
                        archive=str(archive) if archive else None, max_pages=max_pages)
-    print_summary(summary)
+    summary_text.print_run(console, summary)
     if example_query:
         console.rule("[bold]an example query[/] (podium sql \"…\")")
         console.print(EXAMPLE_QUERY)
@@ -151,8 +129,9 @@ def crawl(
     urls = arguments.crawl_urls(url, keys, arguments.replay_source(replay))
     from flows.adhoc import adhoc_crawl
 
-    print_summary(run_flow(adhoc_crawl, sources=keys or None, since=first, until=last, urls=urls or None,
-                           max_pages=max_pages, replay=replay, archive=str(archive) if archive else None))
+    summary = run_flow(adhoc_crawl, sources=keys or None, since=first, until=last, urls=urls or None,
+                       max_pages=max_pages, replay=replay, archive=str(archive) if archive else None)
+    summary_text.print_run(console, summary)
 
 
 @app.command()
@@ -174,7 +153,7 @@ def backfill(
     summaries = run_flow(backfill_flow, sources=keys, since=first, until=last, chunk_days=chunk_days,
                          replay=replay, archive=str(archive) if archive else None)
     for summary in summaries:
-        print_summary(summary)
+        summary_text.print_run(console, summary)
     console.print(f"{plural(len(summaries), 'chunk')} crawled (chunks finished before were skipped)")
 
 
@@ -191,7 +170,7 @@ def import_warc(
 
     summary = run_flow(import_warc_flow, quick=True, path=str(path), source=source,
                        archive=str(archive) if archive else None)
-    print_summary(summary)
+    summary_text.print_run(console, summary)
     for reason, count in summary["skipped"].items():
         console.print(f"skipped {plural(count, 'WARC record')}: {reason}")
 
@@ -217,8 +196,9 @@ def ingest(
                                  param_hint="--url")
     from flows.imports import ingest as ingest_flow
 
-    print_summary(run_flow(ingest_flow, quick=True, paths=[str(p) for p in paths], source=source, url=url,
-                           base_url=base_url, archive=str(archive) if archive else None))
+    summary = run_flow(ingest_flow, quick=True, paths=[str(p) for p in paths], source=source, url=url,
+                       base_url=base_url, archive=str(archive) if archive else None)
+    summary_text.print_run(console, summary)
 
 
 @app.command()

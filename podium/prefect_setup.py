@@ -23,11 +23,13 @@ TEMPORARY_SERVER_STARTUP_SECONDS = 180
 
 def configure() -> None:
     """Environment defaults for Prefect in this process and the processes it starts (a value
-    already set by the user wins)."""
+    already set by the user wins), and the standing server's URL when one answers. Prefect reads
+    them when it is imported: call this first."""
     os.environ.setdefault("PREFECT_HOME", str(settings().data_dir / "prefect"))
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(TEMPORARY_SERVER_STARTUP_SECONDS))
+    standing_server()
 
 
 def standing_server() -> str | None:

@@ -2,8 +2,11 @@
 run's report artifact in the Prefect UI. `summary` is what storage.runs.run_summary returns."""
 from __future__ import annotations
 
-from podium.output import plural
+from rich.console import Console
 
+from podium.output import OutputFormat, plural, write_rows
+
+TOP_SPEAKERS = 12
 SOURCE_COLUMNS = ("source", "outcome", "pages fetched", "documents", "statements", "errors", "why")
 
 
@@ -52,5 +55,25 @@ def source_rows(summary: dict) -> list[tuple]:
             for source, outcome, fetched, documents, statements, errors, reason in summary["per_source"]]
 
 
-def failed_sources(summary: dict) -> list[str]:
-    return [row[0] for row in summary["per_source"] if row[1] == "failed"]
+def print_run(console: Console, summary: dict) -> None:
+    """The summary of a run on the terminal: headline, sentences, tables of sources, speakers, errors."""
+    failed = summary["run"].get("status") == "failed"
+    console.rule(("[bold red]" if failed else "[bold]") + headline(summary))
+    for sentence in (counts_sentence(summary), archive_sentence(summary),
+                     dates_sentence(summary), near_duplicates_sentence(summary)):
+        if sentence:
+            console.print(sentence, highlight=False, soft_wrap=True)
+    rows = source_rows(summary)
+    if rows:  # the last column, why, only when a source has a why
+        shown = len(SOURCE_COLUMNS) if any(row[-1] for row in rows) else len(SOURCE_COLUMNS) - 1
+        write_rows(list(SOURCE_COLUMNS[:shown]), [row[:shown] for row in rows], OutputFormat.table, console)
+    speakers = summary["statements_per_speaker"]
+    if speakers:
+        write_rows(["speaker", "statements this run"], speakers[:TOP_SPEAKERS], OutputFormat.table, console)
+    if len(speakers) > TOP_SPEAKERS:
+        console.print(f"… and {plural(len(speakers) - TOP_SPEAKERS, 'more speaker')}")
+    if summary["errors"]:
+        write_rows(["stage", "url", "error", "http status"], summary["errors"][:20], OutputFormat.table, console)
+        if len(summary["errors"]) > 20:
+            console.print(f"… and {len(summary['errors']) - 20} more: SELECT * FROM crawl_errors WHERE run_id = "
+                          f"'{summary['run'].get('run_id')}'", highlight=False, soft_wrap=True)

@@ -56,11 +56,24 @@ def addresses(host: str) -> list[str]:
         return []
 
 
-def host_refusal(host: str) -> str | None:
-    """Why a host must not be fetched from, or None."""
+def literal_refusal(host: str) -> str | None:
+    """Why a host, as written, must not be fetched from (a loopback name, a non-public address
+    literal), or None; names are not resolved here."""
     host = host.lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return f"{host} is a loopback host"
+    try:
+        return None if is_public(host.strip("[]")) else f"{host} is a loopback or private address"
+    except ValueError:  # a name, or an address in a form only the resolver reads (127.1)
+        return None
+
+
+def host_refusal(host: str) -> str | None:
+    """Why a host must not be fetched from, or None: as written, or by what it resolves to."""
+    refusal = literal_refusal(host)
+    if refusal:
+        return refusal
+    host = host.lower().rstrip(".")
     private = [a for a in addresses(host) if not is_public(a)]
     if private:
         return f"{host} is (or resolves to) a loopback or private address ({', '.join(private)})"

@@ -212,8 +212,9 @@ class PodiumSpider(scrapy.Spider):
         yield error_record(self.name, url, reason, status, request.meta.get("listing"), page_kind=kind)
 
     def layout_changed(self, response, selector: str, what: str) -> dict:
-        """The error record of a page whose template no longer matches: `selector` found nothing
-        where `what` was expected. Counted, logged and staged, so a redesign shows the first night."""
+        """The error record of a listing page whose template no longer matches: `selector` found
+        nothing where `what` was expected. Counted, logged and staged, so a redesign shows the
+        first night (and fails the source: see storage.runs)."""
         self.count("layout_changed")
         reason = f"layout changed: {what} (selector {selector!r} matched nothing)"
         self.logger.error("%s: %s", response.url, reason)

@@ -15,7 +15,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from w3lib.url import canonicalize_url
 
-from podium.urls import is_public
+from podium.urls import literal_refusal
 from spiders.resolver import refusal
 
 log = logging.getLogger(__name__)
@@ -69,17 +69,10 @@ class PublicHostsMiddleware:
         return cls()
 
     def process_request(self, request, spider=None):
-        host = urlparse_cached(request).hostname or ""
-        if host.rstrip(".").lower() in ("localhost",) or host.endswith(".localhost") or _private_literal(host):
-            raise IgnoreRequest(f"refused: {host} is a loopback or private address")
+        refusal = literal_refusal(urlparse_cached(request).hostname or "")
+        if refusal:
+            raise IgnoreRequest(f"refused: {refusal}")
         return None
-
-
-def _private_literal(host: str) -> bool:
-    try:
-        return not is_public(host)
-    except ValueError:  # a name, not an address: the resolver checks what it resolves to
-        return False
 
 
 class RecordedOffsiteMiddleware(OffsiteMiddleware):
@@ -154,7 +147,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.crawler.stats.inc_value("podium/retry_waits")
         await asyncio.sleep(delay)
         return super().process_response(request, response)
-
 
     def process_exception(self, request, exception, spider=None):
         # A host refused for its address is refused again on every try: no retries for it.

@@ -186,18 +186,54 @@ def test_custom_run_from_the_ui_form(served, browser, tmp_path):
     assert pages == PAGES_IN_RANGE
 
 
-def test_podium_serve_starts_the_server_and_ctrl_c_stops_it(tmp_path):
+def serving_processes(port: int) -> list[int]:
+    """PIDs of the processes that serve podium's deployments to the server on `port`."""
+    found = []
+    for proc in os.listdir("/proc"):
+        try:
+            command = open(f"/proc/{proc}/cmdline", "rb").read()
+            environment = open(f"/proc/{proc}/environ", "rb").read()
+        except OSError:
+            continue
+        if b"flows.deployments" in command and f"127.0.0.1:{port}/api".encode() in environment:
+            found.append(int(proc))
+    return found
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_podium_serve_stops_everything_it_started_on_ctrl_c_or_sigterm(tmp_path, stop_signal):
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home")}
     command = [sys.executable, "-m", "podium.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, start_new_session=True)
-    try:
-        wait_until_healthy(api_url(port), process, timeout=240)
-        assert DEPLOYMENTS <= set(deployments_by_name(api_url(port)))
-    finally:
-        process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        process.wait(timeout=60)  # raises TimeoutExpired if Ctrl-C did not stop it
+    with open(tmp_path / "serve.log", "w") as log:
+        process = subprocess.Popen(command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(api_url(port), process, timeout=240)
+            assert DEPLOYMENTS <= set(deployments_by_name(api_url(port)))
+            assert serving_processes(port)
+        finally:
+            os.killpg(process.pid, stop_signal)  # Ctrl-C reaches the terminal's whole process group
+            process.wait(timeout=90)  # raises TimeoutExpired if the signal did not stop it
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and healthy(api_url(port)):
+    while time.monotonic() < deadline and (healthy(api_url(port)) or serving_processes(port)):
         time.sleep(0.5)
-    assert not healthy(api_url(port))  # the server it started is gone too
+    assert not healthy(api_url(port)) and not serving_processes(port)  # what it started is gone too
+    output = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in output and "Asia/Shanghai" in output
+
+
+def test_a_quick_command_runs_through_a_standing_server_when_one_answers(served, tmp_path):
+    """With a Prefect server there (PREFECT_API_URL, or the one `podium serve` starts), `podium
+    ingest` is a flow run of that server, visible in its UI; the run's id is in crawl_runs."""
+    url, _ = served
+    page = SNAPSHOTS / "fmprc_en" / "detail" / "t1794629.shtml"
+    page_url = "https://www.fmprc.gov.cn/mfa_eng/xwfw_665399/s2510_665401/2511_665403/t1794629.shtml"
+    archive = tmp_path / "a.duckdb"
+    result = subprocess.run([sys.executable, "-m", "podium.cli", "ingest", str(page), "--url", page_url,
+                             "--archive", str(archive)], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PREFECT_API_URL": url})
+    assert result.returncode == 0, result.stderr
+    with open_archive(archive, read_only=True) as con:
+        (flow_run_id,), = con.execute("SELECT flow_run_id FROM crawl_runs").fetchall()
+    run = httpx.get(f"{url}/flow_runs/{flow_run_id}").json()
+    assert run["state"]["type"] == "COMPLETED" and run["name"].startswith("ingest-")

@@ -2,6 +2,7 @@
 the published copy (storage.db.publish) and all succeed."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -128,3 +129,21 @@ def test_a_damaged_archive_is_called_damaged(nightly_archive, tmp_path):
     published_path(damaged).write_bytes(data[: len(data) // 3])  # cut short: its rows are past the cut
     with pytest.raises(ArchiveError, match=r"damaged\.duckdb\.published is damaged \(cut short or overwritten\)"):
         run_query(damaged, "SELECT count(*), max(length(text)) FROM statements")
+
+
+def test_the_command_names_the_reader_in_one_line_without_a_traceback(nightly_archive, tmp_path):
+    archive = tmp_path / "archive.duckdb"
+    shutil.copyfile(nightly_archive[0], archive)
+    shutil.copyfile(published_path(nightly_archive[0]), published_path(archive))
+    reader = duckdb_client(archive)
+    try:
+        result = subprocess.run([sys.executable, "-m", "podium.cli", "nightly", "-s", "fmprc_en", "--replay",
+                                 str(SNAPSHOTS), "--archive", str(archive)], capture_output=True, text=True,
+                                timeout=600, env={**os.environ, "PODIUM_LOCK_WAIT_SECONDS": "2"})
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "is open in another program" in errors[0] and "(PID " in errors[0]

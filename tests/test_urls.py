@@ -42,7 +42,7 @@ def test_a_url_is_checked_as_scrapy_will_request_it():
     ("http://127.1/x", r"resolves to\) a loopback or private address \(127.0.0.1\)"),
     ("http://0x7f000001/x", r"\(127.0.0.1\)"),
     ("http://2130706433/x", r"\(127.0.0.1\)"),
-    ("http://[::1]/x", r"\(::1\)"),
+    ("http://[::1]/x", r"::1 is a loopback or private address"),
     ("http://[::ffff:10.0.0.1]/x", "loopback or private"),
     ("http://10.1.2.3/x", "loopback or private"),
     ("http://169.254.169.254/latest/meta-data/", "loopback or private"),
@@ -139,7 +139,7 @@ def crawl_live(home: Path, tmp_path: Path, *settings: str) -> list[dict]:
 def test_a_configured_start_url_on_loopback_is_refused_and_recorded(loopback_site, tmp_path):
     records = crawl_live(home_with_a_source(tmp_path, loopback_site), tmp_path)
     assert [(r["type"], r["stage"], r["page_kind"]) for r in records] == [("error", "fetch", "detail")]
-    assert "refused: localhost is a loopback or private address" in records[0]["error"]
+    assert "refused: localhost is a loopback host" in records[0]["error"]
     assert Recorder.hits == []
 
 
