@@ -7,7 +7,7 @@ from prefect import flow
 
 from flows.nightly import crawl_pipeline, enabled_sources
 from flows.runs import fails_plainly, run_name
-from flows.params import CrawlSourceKey, source_keys
+from flows.params import CrawlSourceKey, crawlable, source_keys
 from flows.reprocess import reprocess as reprocess_flow
 from podium.settings import ConfigError
 from podium.urls import group_urls
@@ -33,7 +33,7 @@ def adhoc_crawl(sources: list[CrawlSourceKey] | None = None, since: dt.date | No
     """
     if since and until and since > until:
         raise ConfigError(f"since ({since}) is after until ({until})")
-    keys = source_keys(sources)
+    keys = crawlable(source_keys(sources), replay)
     if reprocess:
         reprocess_flow(sources=keys or None, since=since, until=until, archive=archive)
     if urls:

@@ -10,7 +10,7 @@ from prefect import flow, task
 from flows.nightly import crawl_pipeline
 from flows.runs import archive_path, fails_plainly, run_name, SourcesFailed
 from flows.steps import run_logger
-from flows.params import CrawlSourceKey, source_keys
+from flows.params import CrawlSourceKey, crawlable, source_keys
 from podium import progress
 from podium.settings import ConfigError
 from storage import runs
@@ -45,6 +45,26 @@ def finish_chunk(archive, bid: str, source: str, chunk: tuple[dt.date, dt.date],
         runs.finish_chunk(con, bid, source, chunk[0], chunk[1], run_id)
 
 
+def backfill_source(source: str, chunks: list[tuple[dt.date, dt.date]], replay: str | None, archive: str | None,
+                    summaries: list[dict], failed: list[str], bid: str) -> None:
+    """Crawl one source's chunks not finished before; each run's summary goes to `summaries`, and
+    each chunk whose source failed to `failed` (it stays unfinished: the next backfill crawls it)."""
+    done = finished_chunks(archive_path(archive), bid, source)
+    for number, chunk in enumerate(chunks):
+        progress.report(f"backfill {source}", number, len(chunks))
+        if chunk[0] in done:
+            run_logger().info("%s %s…%s: already done", source, *chunk)
+            continue
+        try:
+            summaries.append(crawl_pipeline(
+                "backfill", [source], replay, archive, since=chunk[0].isoformat(), until=chunk[1].isoformat(),
+                then=lambda run, chunk=chunk: finish_chunk(run.path, bid, source, chunk, run.run_id)))
+        except SourcesFailed as error:
+            summaries.append(error.result)
+            failed.append(f"{chunk[0]}…{chunk[1]}: {error}")
+    progress.report(f"backfill {source}", len(chunks), len(chunks))
+
+
 @flow(name="backfill", flow_run_name=run_name)
 @fails_plainly
 def backfill(sources: list[CrawlSourceKey], since: dt.date, until: dt.date, chunk_days: int = 30,
@@ -62,24 +82,10 @@ def backfill(sources: list[CrawlSourceKey], since: dt.date, until: dt.date, chun
     """
     if since > until or chunk_days < 1:
         raise ConfigError(f"backfill needs since ≤ until and chunk_days ≥ 1 (got {since}, {until}, {chunk_days})")
-    path, summaries, failed = archive_path(archive), [], []
-    for source in source_keys(sources):
-        bid = backfill_id(source, since, until)
-        done = finished_chunks(path, bid, source)
-        chunks = date_chunks(since, until, chunk_days)
-        for number, chunk in enumerate(chunks):
-            progress.report(f"backfill {source}", number, len(chunks))
-            if chunk[0] in done:
-                run_logger().info("%s %s…%s: already done", source, *chunk)
-                continue
-            try:
-                summaries.append(crawl_pipeline(
-                    "backfill", [source], replay, archive, since=chunk[0].isoformat(), until=chunk[1].isoformat(),
-                    then=lambda run, chunk=chunk: finish_chunk(run.path, bid, source, chunk, run.run_id)))
-            except SourcesFailed as error:  # the chunk stays unfinished: the next backfill crawls it again
-                summaries.append(error.result)
-                failed.append(f"{chunk[0]}…{chunk[1]}: {error}")
-        progress.report(f"backfill {source}", len(chunks), len(chunks))
+    summaries, failed = [], []
+    for source in crawlable(source_keys(sources), replay):
+        backfill_source(source, date_chunks(since, until, chunk_days), replay, archive, summaries, failed,
+                        backfill_id(source, since, until))
     if failed:
         raise SourcesFailed(f"{len(failed)} of the backfill's chunks failed: " + "; ".join(failed), summaries)
     return summaries

@@ -19,6 +19,7 @@ from prefect import task
 from flows.steps import run_logger
 from podium import progress
 from podium.settings import project_root
+from storage.load import staged_records
 
 # Replay servers are local: the politeness delays meant for live sites only slow them down.
 # Their host is loopback on purpose, so Scrapy's own resolver replaces the public-only one.
@@ -95,10 +96,7 @@ class StagedLines:
 
 def staged_pages(staging: Path) -> int:
     """Pages a crawl staged (its stats are missing when it did not finish)."""
-    if not staging.exists():
-        return 0
-    with open(staging, encoding="utf-8") as handle:
-        return sum(line.startswith('{"type": "page"') for line in handle)
+    return sum(record.get("type") == "page" for record in staged_records(staging, []))
 
 
 def run_crawl(request: CrawlRequest, poll_seconds: float = 0.5) -> CrawlResult:

@@ -9,7 +9,7 @@ from typing import Callable
 from prefect import flow
 
 from flows.crawl import CrawlFailed, CrawlRequest, crawl_source, staged_pages
-from flows.params import source_keys
+from flows.params import crawlable, source_keys
 from flows.runs import fails_plainly, recorded_run, Run, run_name
 from flows.tasks import (export_crawl_state, extract_pending, judge_sources, load, record_failure,
                          update_search_index)
@@ -83,5 +83,5 @@ def nightly(sources: list[str] | None = None, replay: str | None = None, archive
 
     `replay`: a replay server's base URL, or a snapshot folder to serve for this run.
     """
-    keys = source_keys(sources) or enabled_sources(replaying=bool(replay))  # unknown keys fail here
+    keys = crawlable(source_keys(sources), replay) or enabled_sources(replaying=bool(replay))  # unknown keys fail here
     return crawl_pipeline("nightly", keys, replay, archive, max_pages=max_pages)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from podium.settings import settings
+from podium.settings import ConfigError, settings
 
 # The configured sources, as an enumeration: the UI offers exactly these keys (to reprocess).
 SourceKey = Enum("SourceKey", {source.key: source.key for source in settings().sources}, type=str)
@@ -15,3 +15,12 @@ CrawlSourceKey = Enum("CrawlSourceKey", {s.key: s.key for s in settings().source
 def source_keys(sources) -> list[str]:
     """Plain keys from enum members or strings, each checked against the configuration."""
     return [settings().source(getattr(key, "value", key)).key for key in sources or []]
+
+
+def crawlable(keys: list[str], replay: str | None) -> list[str]:
+    """The keys of a crawl; a synthetic site (replay_only: its host does not exist) is refused
+    unless the crawl replays a recording."""
+    synthetic = [key for key in keys if settings().source(key).replay_only]
+    if synthetic and not replay:
+        raise ConfigError(f"{', '.join(synthetic)}: synthetic sites, crawled only from a recording (give replay)")
+    return keys

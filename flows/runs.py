@@ -19,7 +19,7 @@ from flows.report import publish_report
 from flows.steps import PLAIN_ERRORS, in_flow_run, run_logger, step
 from flows.tasks import finish_run, prepare_archive
 from podium.settings import settings
-from storage.db import writer_lock
+from storage.db import ArchiveError, writer_lock
 
 
 class SourcesFailed(RuntimeError):
@@ -98,14 +98,27 @@ def recorded_run(flow_name: str, sources: list[str], archive: str | None):
         try:
             yield run
         except Exception as error:
-            summary = step(finish_run, run.path, run.run_id, run.counts, f"{type(error).__name__}: {error}")
-            report(summary, run.path)
+            record_failed_run(run, error)
             raise
         run.summary = step(finish_run, run.path, run.run_id, run.counts)
     run_logger().info("run %s: %s", run.run_id, dict(run.counts))
     report(run.summary, run.path)
     if run.summary["run"]["status"] == "failed":
         raise SourcesFailed(run.summary["run"]["reason"], run.summary)
+
+
+def record_failed_run(run: Run, error: Exception) -> None:
+    """Record and report a run that an error stopped, if the archive can still be opened: when
+    the error was the archive itself (held by another program), do not wait for it a second time."""
+    held = isinstance(error, ArchiveError)
+    try:
+        summary = step(finish_run, run.path, run.run_id, run.counts, f"{type(error).__name__}: {error}",
+                       wait_seconds=0 if held else None)
+    except ArchiveError:
+        if not held:
+            raise
+        return  # the first error says why; there is no archive to record it in
+    report(summary, run.path)
 
 
 def report(summary: dict, archive: Path) -> None:

@@ -15,6 +15,7 @@ from prefect import task
 from flows.steps import run_logger
 from podium import mentions, progress
 from podium.crash import crash_point
+from podium.outcomes import SourceOutcome, failed_sources_reason
 from podium.extract import Extraction, ExtractionError, LayoutChanged, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
@@ -186,7 +187,7 @@ def update_search_index(archive: Path) -> None:
 
 
 @task(name="judge-sources")
-def judge_sources(archive: Path, run_id: str, fetched: dict[str, int]) -> list[runs.SourceOutcome]:
+def judge_sources(archive: Path, run_id: str, fetched: dict[str, int]) -> list[SourceOutcome]:
     """Each source's outcome in this run (ok, partial, failed), recorded in run_sources."""
     with open_archive(archive) as con:
         outcomes = runs.record_outcomes(con, run_id, fetched)
@@ -197,11 +198,12 @@ def judge_sources(archive: Path, run_id: str, fetched: dict[str, int]) -> list[r
 
 
 @task(name="finish-run")
-def finish_run(archive: Path, run_id: str, counts: dict, error: str | None = None) -> dict:
+def finish_run(archive: Path, run_id: str, counts: dict, error: str | None = None,
+               wait_seconds: float | None = None) -> dict:
     """Record the run's outcome (failed: `error`, or sources that failed), then publish the
     archive's read-only copy for readers. Returns the run's summary."""
-    with open_archive(archive) as con:
-        reason = error or runs.failed_sources_reason(runs.outcomes_of(con, run_id))
+    with open_archive(archive, wait_seconds=wait_seconds) as con:
+        reason = error or failed_sources_reason(runs.outcomes_of(con, run_id))
         runs.finish_run(con, run_id, "failed" if reason else "completed", counts, reason)
         summary = runs.run_summary(con, run_id)
     crash_point("publish-before")

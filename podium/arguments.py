@@ -3,31 +3,32 @@ imported): a bad argument costs one `error:` line and exit code 2, never a flow 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from pathlib import Path
 
 import typer
 
+from podium.ingest import IngestError, check_paths
 from podium.settings import ConfigError, settings
+from podium.suggest import did_you_mean, suggestions
 from podium.urls import UrlRefused, group_urls
 
 
-def did_you_mean(value: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(value, choices, n=3, cutoff=0.6)
-    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-
-
-def source_keys(values: list[str] | None, crawling: bool = False, option: str = "--source") -> list[str]:
-    """Configured source keys (`crawling`: enabled ones), or BadParameter naming the unknown or
-    disabled one (with the closest keys)."""
+def source_keys(values: list[str] | None, crawling: bool = False, replay: str | None = None,
+                option: str = "--source") -> list[str]:
+    """Configured source keys, or BadParameter naming the unknown one (with the closest keys).
+    `crawling`: only enabled ones, and replay_only ones (synthetic sites) only with a `replay`."""
     known = [source.key for source in settings().sources]
     for value in values or []:
         if value not in known:
-            raise typer.BadParameter(f"unknown source {value!r}{did_you_mean(value, known)} "
+            close = did_you_mean(suggestions(value, {key: key for key in known}))
+            raise typer.BadParameter(f"unknown source {value!r}{close} "
                                      f"(configured: {', '.join(known)})", param_hint=option)
         if crawling and not settings().source(value).enabled:
             raise typer.BadParameter(f"source {value!r} is not enabled for crawling (config/sources.yaml)",
                                      param_hint=option)
+        if crawling and settings().source(value).replay_only and not replay:
+            raise typer.BadParameter(f"source {value!r} is a synthetic site, crawled only from a recording: "
+                                     "give --replay", param_hint=option)
     return list(values or [])
 
 
@@ -44,12 +45,12 @@ def at_least(value: int | None, least: int, option: str) -> int | None:
     return value
 
 
-def readable_files(paths: list[Path]) -> list[Path]:
-    for path in paths:
-        if path.is_dir():
-            raise typer.BadParameter(f"{path} is a directory; give the files (e.g. {path}/*.html)", param_hint="PATHS")
-        if not path.is_file():
-            raise typer.BadParameter(f"{path}: no such file", param_hint="PATHS")
+def readable_files(paths: list[Path], url: str | None = None) -> list[Path]:
+    """Files to read (not folders, not missing), and --url given for one file at most."""
+    try:
+        check_paths(paths, url)
+    except IngestError as error:
+        raise typer.BadParameter(str(error), param_hint="--url" if url and len(paths) > 1 else "PATHS") from error
     return paths
 
 

@@ -76,7 +76,10 @@ def run_flow(flow, quick: bool = False, **parameters):
     direct = quick and not os.environ.get("PREFECT_API_URL")  # set by prefect_setup when a server answers
 
     with progress.bars(console):
-        outcome = flow.fn(**parameters) if direct else flow(**parameters, return_state=True)
+        try:
+            outcome = flow.fn(**parameters) if direct else flow(**parameters, return_state=True)
+        except Exception as error:  # noqa: BLE001 - outside Prefect nothing else turns it into one line
+            fail(f"{type(error).__name__}: {error}")
     if not isinstance(outcome, State):
         return outcome
     if outcome.is_completed():
@@ -98,9 +101,8 @@ def nightly(
 ) -> None:
     """Run the nightly flow now: crawl what is new, load, extract, index, and print a summary.
     Exits 1 when a source failed (its listing failed, its layout changed, or it fetched nothing)."""
-    keys = arguments.source_keys(source, crawling=True)
+    keys = arguments.source_keys(source, crawling=True, replay=arguments.replay_source(replay))
     arguments.at_least(max_pages, 1, "--max-pages")
-    arguments.replay_source(replay)
     from flows.nightly import nightly as nightly_flow
 
     summary = run_flow(nightly_flow, sources=keys or None, replay=replay,
@@ -123,10 +125,10 @@ def crawl(
     archive: ArchiveOption = None,
 ) -> None:
     """Crawl now: some sources over a date range (a backfill), or a list of URLs."""
-    keys = arguments.source_keys(source, crawling=True)
+    keys = arguments.source_keys(source, crawling=True, replay=arguments.replay_source(replay))
     first, last = arguments.date_range(since, until)
     arguments.at_least(max_pages, 1, "--max-pages")
-    urls = arguments.crawl_urls(url, keys, arguments.replay_source(replay))
+    urls = arguments.crawl_urls(url, keys, replay)
     from flows.adhoc import adhoc_crawl
 
     summary = run_flow(adhoc_crawl, sources=keys or None, since=first, until=last, urls=urls or None,
@@ -144,10 +146,9 @@ def backfill(
     archive: ArchiveOption = None,
 ) -> None:
     """Crawl a past date range in chunks, newest first; run it again to resume after an interruption."""
-    keys = arguments.source_keys(source, crawling=True)
+    keys = arguments.source_keys(source, crawling=True, replay=arguments.replay_source(replay))
     first, last = arguments.date_range(since, until)
     arguments.at_least(chunk_days, 1, "--chunk-days")
-    arguments.replay_source(replay)
     from flows.backfill import backfill as backfill_flow
 
     summaries = run_flow(backfill_flow, sources=keys, since=first, until=last, chunk_days=chunk_days,
@@ -189,11 +190,8 @@ def ingest(
 
     Without --source, a page of a site no source covers is read as a news article: its
     publication date from the page, its quotes as statements."""
-    arguments.readable_files(paths)
+    arguments.readable_files(paths, url)
     arguments.source_keys([source] if source else None)
-    if url and len(paths) > 1:
-        raise typer.BadParameter("--url names one page; for several files use --base-url or canonical links",
-                                 param_hint="--url")
     from flows.imports import ingest as ingest_flow
 
     summary = run_flow(ingest_flow, quick=True, paths=[str(p) for p in paths], source=source, url=url,
@@ -336,11 +334,13 @@ def search_statements(
     arguments.at_least(limit, 1, "--limit")
     arguments.source_keys([source] if source else None)
     from storage.db import ArchiveError
-    from storage.search import Filters, search_archive
+    from storage.search import Filters, SearchInputError, search_archive
 
     try:
         hits = search_archive(archive_or_default(archive), query, Filters(speaker, country, first, last, source, language),
                               limit)
+    except SearchInputError as error:  # a filter value the archive does not know: a usage error
+        raise typer.BadParameter(str(error)) from error
     except ArchiveError as error:
         fail(str(error))
     print_hits(hits, output)

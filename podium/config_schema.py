@@ -1,13 +1,10 @@
-"""The shape of podium's configuration files, checked whole: `config/sources.yaml` (one row per
-source, pydantic models below) and `config/podium.toml`. Any problem is one ConfigError naming the
-file, the row (source key or #n) or `[section]`, and the field, in plain words. podium.settings
-reads the files through these checks and adds the environment's overrides."""
+"""The shape of `config/sources.yaml`, checked whole (one row per source, pydantic models below),
+and the checks it shares with `config/podium.toml` (podium/config_toml.py). Any problem is one
+ConfigError naming the file, the row (source key or #n) and the field, in plain words.
+podium.settings reads the files through these checks and adds the environment's overrides."""
 from __future__ import annotations
 
-import datetime as dt
 import re
-import tomllib
-import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -292,7 +289,7 @@ class SourceRow(_Model):
         for name in _URL_FIELDS:
             for url in getattr(self, name):
                 host = urlsplit(url).hostname
-                if self.allowed_domains and not _allowed(host, self.allowed_domains):
+                if self.allowed_domains and not in_domains(host, self.allowed_domains):
                     raise PydanticCustomError("podium", "field {field} holds {url}, whose host {host} is not in "
                                               "allowed_domains", {"field": repr(name), "url": repr(url), "host": host})
         return self
@@ -305,7 +302,8 @@ class SourceRow(_Model):
                       hints=self.hints.model_dump(exclude_unset=True))
 
 
-def _allowed(host: str, domains: tuple[str, ...]) -> bool:
+def in_domains(host: str, domains: tuple[str, ...]) -> bool:
+    """Whether a host is one of `domains` or below one (Scrapy's offsite rule)."""
     return any(host == domain or host.endswith("." + domain) for domain in domains)
 
 
@@ -368,81 +366,3 @@ def load_sources(path: Path) -> tuple[Source, ...]:
     if duplicated:
         raise ConfigError(f"{path.name}: duplicate source keys {sorted(duplicated)}")
     return sources
-
-
-# -- podium.toml --
-
-def _zone(value: Any) -> str:
-    if _text(value) not in zoneinfo.available_timezones():
-        raise PydanticCustomError("podium", "{zone} is not an IANA time zone (like UTC or Asia/Shanghai)",
-                                  {"zone": _shown(value)})
-    return value
-
-
-def _cron(value: Any) -> str:
-    from cronsim import CronSim, CronSimError  # the parser Prefect's own scheduler (pydocket) uses
-
-    try:
-        CronSim(_text(value), dt.datetime(2000, 1, 1))
-    except CronSimError as error:
-        raise PydanticCustomError("podium", "{cron} is not a cron schedule of five fields, minute hour day "
-                                  "month weekday ({why})", {"cron": _shown(value), "why": str(error)}) from None
-    return value
-
-
-class _Archive(_Model):
-    path: Text                                  # PODIUM_ARCHIVE
-
-
-class _Run(_Model):
-    data_dir: Text                              # PODIUM_DATA
-    timezone: Annotated[str, BeforeValidator(_zone)] = "UTC"
-    extract_seconds_per_page: Annotated[float, BeforeValidator(_number(0, inclusive=False))] = 20.0
-    lock_wait_seconds: Annotated[float, BeforeValidator(_number(0, inclusive=True))] = 600.0
-    extract_batch: Whole = 200                  # PODIUM_EXTRACT_BATCH
-    load_every: Whole = 100_000                 # PODIUM_LOAD_EVERY
-    nightly_cron: Annotated[str, BeforeValidator(_cron)] = "30 2 * * *"
-
-
-class _Crawl(_Model):
-    user_agent: Text
-    contact: Text
-    max_pages: Whole = 2000
-    download_max_bytes: Whole = 10_000_000
-    timeout_seconds: Whole = 30                 # PODIUM_TIMEOUT_SECONDS
-
-
-class PodiumToml(_Model):
-    archive: _Archive
-    run: _Run
-    crawl: _Crawl
-
-
-def _toml_problem(item: dict) -> str:
-    section, *key = [str(part) for part in item["loc"]]
-    if not key:
-        words = {"missing": "the section is missing", "extra_forbidden": "unknown section"}.get(item["type"])
-        return f"[{section}]: {words or _plain(item)}"
-    if item["type"] == "extra_forbidden":
-        known = ", ".join(PodiumToml.model_fields[section].annotation.model_fields)
-        return f"[{section}] {'.'.join(key)}: unknown key (known keys: {known})"
-    return f"[{section}] {'.'.join(key)}: {_plain(item)}"
-
-
-def read_podium_toml(path: Path) -> PodiumToml:
-    try:
-        with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"{path.name}: no such file ({path}; PODIUM_HOME names the folder holding config/)") from None
-    except OSError as error:
-        raise ConfigError(f"{path.name}: cannot be read ({error.strerror}: {path})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path.name}: not valid TOML: {error}") from None
-    try:
-        return PodiumToml.model_validate(raw)
-    except ValidationError as error:
-        problems = "; ".join(_toml_problem(item) for item in error.errors(include_url=False))
-        raise ConfigError(f"{path.name}, {problems}") from None
-
-

@@ -2,18 +2,19 @@
 
 - Prefect's home (its SQLite database of runs, its profiles) is the project's own,
   `<data dir>/prefect`, not `~/.prefect`: two checkouts never list each other's runs.
-- A standing Prefect server (the one `podium serve` starts, or PREFECT_API_URL) is used when
-  one answers. Otherwise the crawling commands start a temporary one, with a start-up timeout
+- A standing Prefect server (the one this project's `podium serve` runs, or PREFECT_API_URL) is
+  used when one answers. Otherwise the crawling commands start a temporary one, with a start-up timeout
   long enough for a busy machine, and the quick commands (ingest, import-warc) run their steps
   without Prefect at all.
 - Analytics are off: these machines are offline.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from podium.serving import DEFAULT_PORT, api_url, healthy
+from podium.serving import healthy, serving_note
 from podium.settings import settings
 
 # Seconds a temporary API server may take to start: Prefect's default (20 s) fails on a busy
@@ -33,13 +34,17 @@ def configure() -> None:
 
 
 def standing_server() -> str | None:
-    """The API URL of a Prefect server that answers now: PREFECT_API_URL, else the one `podium
-    serve` starts on its default port; None when neither answers."""
+    """The API URL of a Prefect server to run flows through: PREFECT_API_URL, else the one this
+    project's `podium serve` noted, when it answers; None otherwise (another project's server on
+    the same port is never used: its UI would list this project's runs)."""
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
         return configured
-    local = api_url(DEFAULT_PORT)
-    if healthy(local, timeout=0.5):
-        os.environ["PREFECT_API_URL"] = local
-        return local
+    try:
+        noted = json.loads(serving_note().read_text())["api_url"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if healthy(noted, timeout=0.5):
+        os.environ["PREFECT_API_URL"] = noted
+        return noted
     return None

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from podium.settings import project_root
+from podium.settings import project_root, settings
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,16 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
+def serving_note() -> Path:
+    """Where this project's commands find the server its flows are served to (podium.prefect_setup)."""
+    return Path(os.environ.get("PREFECT_HOME") or settings().data_dir / "prefect") / "podium-serve.json"
+
+
+def note_serving(url: str) -> None:
+    serving_note().parent.mkdir(parents=True, exist_ok=True)
+    serving_note().write_text(json.dumps({"api_url": url, "pid": os.getpid()}))
+
+
 def serve(port: int = DEFAULT_PORT) -> None:
     """Start what is missing, serve the deployments, and stop it all on Ctrl-C."""
     url, started = api_url(port), []
@@ -90,10 +100,12 @@ def serve(port: int = DEFAULT_PORT) -> None:
             started.append(start_server(port))
         wait_until_healthy(url, started[0] if started else None)
         started.append(start_serving(url))
+        note_serving(url)
         started[-1].wait()
     except (KeyboardInterrupt, Stopped) as why:
         log.info("stopping (%s)", why or "Ctrl-C")
     finally:
+        serving_note().unlink(missing_ok=True)
         stop(started)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -16,7 +16,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from podium.config_schema import ConfigError, Source, load_sources, read_podium_toml  # noqa: F401 (re-exported)
+from podium.config_schema import ConfigError, Source, in_domains, load_sources  # noqa: F401 (re-exported)
+from podium.config_toml import read_podium_toml
 
 
 def project_root() -> Path:
@@ -59,7 +60,7 @@ class Settings:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         candidates = [self.source(k) for k in among] if among else list(self.sources)
-        matching = [s for s in candidates if any(host == d or host.endswith("." + d) for d in s.allowed_domains)]
+        matching = [s for s in candidates if in_domains(host, s.allowed_domains)]
         if not matching:
             raise ConfigError(f"{url} belongs to no configured source ({host} is in no source's allowed_domains)")
         if len(matching) == 1:

@@ -12,7 +12,7 @@ SOURCE_COLUMNS = ("source", "outcome", "pages fetched", "documents", "statements
 
 def headline(summary: dict) -> str:
     run = summary["run"]
-    status = str(run.get("status") or "unknown").upper() if run.get("status") == "failed" else run.get("status")
+    status = "FAILED" if run.get("status") == "failed" else run.get("status")
     reason = f": {run['reason']}" if run.get("reason") else ""
     return f"{run.get('flow')} run {run.get('run_id')} {status}{reason}"
 

@@ -96,7 +96,7 @@ class PodiumSpider(scrapy.Spider):
         self.count("errors")
         self.logger.error("no recording to replay at %s: %s", failure.request.url, reason)
         yield error_record(self.name, failure.request.url, f"the replay server's index could not be read: {reason}",
-                           page_kind="listing")
+                           page_kind="start")
 
     def first_requests(self):
         for url, listing in self.retry:
@@ -109,7 +109,15 @@ class PodiumSpider(scrapy.Spider):
                 if request:
                     yield request
             return
-        yield from self.listing_requests()
+        yield from self.start_listings()
+
+    def start_listings(self):
+        """The source's first listing pages (or feeds, or APIs): if one of them fails, the source
+        got nothing tonight, so their failures are recorded in the role `start`."""
+        for request in self.listing_requests():
+            if request.callback == self.parse_listing:  # a url_list source starts with its pages
+                request.meta["podium_start"] = True
+            yield request
 
     def listing_requests(self):
         raise NotImplementedError
@@ -208,19 +216,29 @@ class PodiumSpider(scrapy.Spider):
         reason = failure_reason(failure.value, request, self.settings)
         self.count("errors")
         self.logger.warning("failed to fetch %s: %s", url, reason)
-        kind = "listing" if request.callback == self.parse_listing else "detail"
-        yield error_record(self.name, url, reason, status, request.meta.get("listing"), page_kind=kind)
+        yield error_record(self.name, url, reason, status, request.meta.get("listing"), page_kind=self.role_of(request))
+
+    def role_of(self, request) -> str:
+        """The role a request was made in: `start` (a first listing page), `listing` or `detail`."""
+        if request.meta.get("podium_start"):
+            return "start"
+        return "listing" if request.callback == self.parse_listing else "detail"
+
+    @staticmethod
+    def listing_role(response) -> str:
+        """The role of a listing page being read: `start` (a first one) or `listing`."""
+        return "start" if response.meta.get("podium_start") else "listing"
 
     def layout_changed(self, response, selector: str, what: str) -> dict:
         """The error record of a listing page whose template no longer matches: `selector` found
         nothing where `what` was expected. Counted, logged and staged, so a redesign shows the
-        first night (and fails the source: see storage.runs)."""
+        first night (on a first listing page it fails the source: see podium.outcomes)."""
         self.count("layout_changed")
         reason = f"layout changed: {what} (selector {selector!r} matched nothing)"
         self.logger.error("%s: %s", response.url, reason)
         url = response.request.meta.get("live_url") or response.url
         return error_record(self.name, url, reason, response.status, response.meta.get("listing"),
-                            stage="layout_changed", page_kind="listing")
+                            stage="layout_changed", page_kind=self.listing_role(response))
 
 
 # -- why a fetch failed, in words -------------------------------------------------------------

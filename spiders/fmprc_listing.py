@@ -52,7 +52,7 @@ class FmprcListingSpider(PodiumSpider):
                   f"{len(listing.links)} links found by URL pattern")
         self.logger.warning("%s: %s", response.url, reason)
         return listing, [error_record(self.name, response.url, reason, response.status, response.meta.get("listing"),
-                                      stage="layout_fallback", page_kind="listing")]
+                                      stage="layout_fallback", page_kind=self.listing_role(response))]
 
     def next_listing(self, response, listing: fmprc.Listing, pages_on: bool, pending: int,
                      **meta) -> scrapy.Request | None:

@@ -281,18 +281,24 @@ def _copy_for_readers(path: Path) -> Path:
     return staging
 
 
-def reader_path(path: Path | str) -> Path:
-    """The file a reader opens: the published copy, never the file a run writes. Without one,
-    say why: there is no archive, it is no archive, or its first run has not finished."""
-    published, path = published_path(path), Path(path)
-    if published.exists():
-        return published
+def check_archive_file(path: Path | str) -> None:
+    """ArchiveError unless `path` is a DuckDB file: it is missing, a folder, or something else."""
+    path = Path(path)
     if not path.exists():
         raise ArchiveError(no_archive(path))
     if path.is_dir():
         raise ArchiveError(f"{path} is a directory, not an archive file")
     if not is_duckdb_file(path):
         raise ArchiveError(f"{path} is not a DuckDB archive (pass the archive file with --archive)")
+
+
+def reader_path(path: Path | str) -> Path:
+    """The file a reader opens: the published copy, never the file a run writes. Without one,
+    say why: there is no archive, it is no archive, or its first run has not finished."""
+    published, path = published_path(path), Path(path)
+    if published.exists():
+        return published
+    check_archive_file(path)
     raise ArchiveError(f"the archive {path} has no published copy ({published.name}) yet: its first run "
                        "has not finished. Readers never open the file a run writes; try again when it has")
 

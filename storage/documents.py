@@ -98,8 +98,9 @@ MAX_ATTEMPTS = 10  # a page that failed this often is left alone until someone l
 def pages_to_retry(con: duckdb.DuckDBPyConnection, source_id: str,
                    listing_urls: tuple[str, ...] = ()) -> list[tuple[str, dict | None]]:
     """(url, listing) of detail pages whose fetch or extraction failed and that still have no
-    document. Listing pages are never among them: tonight's own listing requests fetch those
-    again, as listings (`listing_urls`: the source's own, for errors recorded without a role)."""
+    document, unless they failed MAX_ATTEMPTS times or their extraction was given up on. Listing
+    pages are never among them: tonight's own listing requests fetch those again, as listings
+    (`listing_urls`: the source's own, for errors recorded without a role)."""
     rows = con.execute(
         "SELECT e.url, any_value(e.listing ORDER BY e.error_id DESC)"
         " FROM crawl_errors e"
@@ -108,7 +109,10 @@ def pages_to_retry(con: duckdb.DuckDBPyConnection, source_id: str,
         "   AND e.url NOT IN (SELECT unnest(?))"
         "   AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.url = e.url AND p.page_kind = 'listing')"
         "   AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.url = e.url)"
+        # fetching again what extraction gave up on would bring the same bytes back every night
+        "   AND NOT EXISTS (SELECT 1 FROM crawl_errors x WHERE x.url = e.url AND x.page_id IS NOT NULL"
+        "     AND x.stage IN (SELECT unnest(?)) GROUP BY x.page_id HAVING count(*) >= ?)"
         " GROUP BY e.url HAVING count(*) < ? ORDER BY e.url",
-        [source_id, list(listing_urls), MAX_ATTEMPTS],
+        [source_id, list(listing_urls), list(EXTRACT_STAGES), MAX_EXTRACT_ATTEMPTS, MAX_ATTEMPTS],
     ).fetchall()
     return [(url, json.loads(listing) if listing else None) for url, listing in rows]

@@ -53,12 +53,6 @@ def staged_records(path: Path, bad: list[str]) -> Iterator[dict]:
                 bad.append(f"{path.name}:{number}: unreadable staging line ({error})")
 
 
-def read_staging(path: Path) -> tuple[list[dict], list[str]]:
-    """The records of a staging file, and a description of each line that could not be read."""
-    bad: list[str] = []
-    return list(staged_records(path, bad)), bad
-
-
 def in_batches(records: Iterable[dict], budget: int = BATCH_BYTES) -> Iterator[list[dict]]:
     """Records in lists of about `budget` bytes of page bodies (at least one record each)."""
     batch, size = [], 0
@@ -159,7 +153,7 @@ def load_staging(con: duckdb.DuckDBPyConnection, path: Path, run_id: str, source
     return result
 
 
-def write_staging(path: Path, records: list[dict]) -> Path:
+def write_staging(path: Path, records: Iterable[dict]) -> Path:
     """Write records in the staging format (for pages that did not come from a spider)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as handle:

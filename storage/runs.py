@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import duckdb
+
+from podium.outcomes import SourceOutcome, SourceTally, judge
 
 RUN_COUNTS = ("pages_fetched", "pages_new", "pages_revised", "pages_unchanged", "documents",
               "statements", "errors")
@@ -43,48 +44,44 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts:
     )
 
 
-@dataclass(frozen=True)
-class SourceOutcome:
-    source_id: str
-    outcome: str  # ok | partial | failed
-    pages_fetched: int
-    errors: int
-    reason: str | None
-
-
-# Errors that mean a source got nothing tonight: its crawl broke, or a listing failed or changed.
+# Per source: errors in all, fetch and extraction errors of detail pages, and those whose layout changed.
+_ERROR_TALLIES = """
+    SELECT source_id, count(*),
+           count(*) FILTER (WHERE coalesce(page_kind, 'detail') = 'detail' AND stage IN ('fetch', 'extract', 'layout_changed')),
+           count(*) FILTER (WHERE coalesce(page_kind, 'detail') = 'detail' AND stage = 'layout_changed')
+    FROM crawl_errors WHERE run_id = ? GROUP BY 1
+"""
+# Errors that mean a source got nothing tonight: its crawl broke, or its first listing failed or changed.
 _SOURCE_FAILURES = """
     SELECT source_id, url, stage, error FROM crawl_errors
-    WHERE run_id = ? AND (stage = 'crawl' OR (page_kind = 'listing' AND stage IN ('fetch', 'layout_changed')))
+    WHERE run_id = ? AND (stage = 'crawl' OR (page_kind = 'start' AND stage IN ('fetch', 'layout_changed')))
     ORDER BY error_id
+"""
+_DOCUMENTS_MADE = """
+    SELECT source_id, count(*) FROM documents
+    WHERE extracted_at >= (SELECT started_at FROM crawl_runs WHERE run_id = ?) GROUP BY 1
 """
 
 
-def _outcome(source_id: str, fetched: int, errors: int, failures: list[tuple]) -> SourceOutcome:
-    if failures:
-        url, stage, error = failures[0]
-        what = {"crawl": "its crawl failed", "layout_changed": "its listing's layout changed"}.get(stage, "its listing failed")
-        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
-        return SourceOutcome(source_id, "failed", fetched, errors, f"{what}: {url or ''} {error}{more}".replace("  ", " "))
-    if errors and not fetched:
-        return SourceOutcome(source_id, "failed", fetched, errors,
-                             f"it fetched nothing and recorded {errors} error{'s' if errors > 1 else ''}")
-    if errors:
-        return SourceOutcome(source_id, "partial", fetched, errors,
-                             f"{errors} of its pages failed" if errors > 1 else "1 of its pages failed")
-    return SourceOutcome(source_id, "ok", fetched, errors, None)
+def source_tallies(con: duckdb.DuckDBPyConnection, run_id: str, fetched: dict[str, int]) -> list[SourceTally]:
+    """What the run recorded of each of its sources (`fetched`: pages fetched per source)."""
+    tallies = {source: SourceTally(source, pages_fetched=count) for source, count in sorted(fetched.items())}
+    for source, errors, detail_errors, detail_layout in con.execute(_ERROR_TALLIES, [run_id]).fetchall():
+        if source in tallies:
+            tallies[source].errors, tallies[source].detail_errors = errors, detail_errors
+            tallies[source].detail_layout_changes = detail_layout
+    for source, url, stage, error in con.execute(_SOURCE_FAILURES, [run_id]).fetchall():
+        if source in tallies:
+            tallies[source].failures.append((url, stage, error))
+    for source, documents in con.execute(_DOCUMENTS_MADE, [run_id]).fetchall():
+        if source in tallies:
+            tallies[source].documents = documents
+    return list(tallies.values())
 
 
 def record_outcomes(con: duckdb.DuckDBPyConnection, run_id: str, fetched: dict[str, int]) -> list[SourceOutcome]:
-    """Each source's outcome in this run (`fetched`: pages fetched per source, the run's sources
-    as keys), from the errors it recorded; saved in run_sources."""
-    errors = dict(con.execute("SELECT source_id, count(*) FROM crawl_errors WHERE run_id = ? GROUP BY 1",
-                              [run_id]).fetchall())
-    failures: dict[str, list[tuple]] = {}
-    for source_id, url, stage, error in con.execute(_SOURCE_FAILURES, [run_id]).fetchall():
-        failures.setdefault(source_id, []).append((url, stage, error))
-    outcomes = [_outcome(source, count, errors.get(source, 0), failures.get(source, []))
-                for source, count in sorted(fetched.items())]
+    """Each source's outcome in this run (podium.outcomes.judge), saved in run_sources."""
+    outcomes = [judge(tally) for tally in source_tallies(con, run_id, fetched)]
     con.executemany("INSERT OR REPLACE INTO run_sources VALUES (?, ?, ?, ?, ?, ?)",
                     [[run_id, o.source_id, o.outcome, o.pages_fetched, o.errors, o.reason] for o in outcomes])
     return outcomes
@@ -96,15 +93,6 @@ def outcomes_of(con: duckdb.DuckDBPyConnection, run_id: str) -> list[SourceOutco
     return [SourceOutcome(*row) for row in rows]
 
 
-def failed_sources_reason(outcomes: list[SourceOutcome]) -> str | None:
-    """The sentence a failed run is known by: its failed sources, each with why."""
-    failed = [o for o in outcomes if o.outcome == "failed"]
-    if not failed:
-        return None
-    names = "; ".join(f"{o.source_id} ({o.reason})" for o in failed)
-    return f"{len(failed)} of {len(outcomes)} sources failed: {names}"
-
-
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     tables = ("pages", "documents", "statements", "crawl_errors", "crawl_runs")
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
@@ -114,44 +102,41 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 _RUN_DOCUMENTS = "SELECT doc_id FROM documents WHERE extracted_at >= (SELECT started_at FROM crawl_runs WHERE run_id = ?)"
 
 
+# What a run summary shows, each query taking the run's id once for every `?`.
+_SUMMARY_QUERIES = {
+    # this run's statements per speaker, as v_statements shows them
+    "statements_per_speaker": "SELECT coalesce(speaker, '(no named speaker)'), count(*) FROM v_statements"
+                              f" WHERE doc_id IN ({_RUN_DOCUMENTS}) GROUP BY ALL ORDER BY 2 DESC, 1",
+    "errors": "SELECT stage, url, error, http_status FROM crawl_errors WHERE run_id = ? ORDER BY error_id",
+    # (source, outcome, pages fetched, documents, statements, errors, reason) of this run
+    "per_source": "SELECT o.source_id, o.outcome, o.pages_fetched, count(DISTINCT d.doc_id), count(s.statement_id),"
+                  "  o.errors, o.reason FROM run_sources o"
+                  f" LEFT JOIN documents d ON d.source_id = o.source_id AND d.doc_id IN ({_RUN_DOCUMENTS})"
+                  " LEFT JOIN statements s USING (doc_id) WHERE o.run_id = ? GROUP BY ALL ORDER BY 1",
+    # a few of this run's statements
+    "sample": "SELECT date, speaker, source_id, question, text FROM v_statements"
+              f" WHERE doc_id IN ({_RUN_DOCUMENTS}) ORDER BY date DESC NULLS LAST, statement_id LIMIT 5",
+}
+_RUN_DATES = ("SELECT min(published_at), max(published_at), count(*) - count(published_at) FROM documents"
+              f" WHERE doc_id IN ({_RUN_DOCUMENTS})")
+# statements kept in `statements` but left out of v_statements, for the summary to explain the difference
+_IN_NEAR_DUPLICATES = ("SELECT count(*) FROM statements s JOIN documents d USING (doc_id)"
+                       f" WHERE d.near_dup_of IS NOT NULL AND d.doc_id IN ({_RUN_DOCUMENTS})")
+
+
 def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
     """What a run did: its record, each source's outcome and what it added, its speakers and
     dates, its errors, a sample of its statements; and the archive's totals."""
-    per_speaker = con.execute(
-        "SELECT coalesce(speaker, '(no named speaker)'), count(*) FROM v_statements"
-        f" WHERE doc_id IN ({_RUN_DOCUMENTS}) GROUP BY ALL ORDER BY 2 DESC, 1", [run_id]).fetchall()
-    first, last, undated = con.execute(
-        f"SELECT min(published_at), max(published_at), count(*) - count(published_at) FROM documents"
-        f" WHERE doc_id IN ({_RUN_DOCUMENTS})", [run_id]).fetchone()
-    in_near_dups = con.execute(
-        "SELECT count(*) FROM statements s JOIN documents d USING (doc_id)"
-        f" WHERE d.near_dup_of IS NOT NULL AND d.doc_id IN ({_RUN_DOCUMENTS})", [run_id]).fetchone()[0]
-    errors = con.execute(
-        "SELECT stage, url, error, http_status FROM crawl_errors WHERE run_id = ? ORDER BY error_id",
-        [run_id]).fetchall()
-    per_source = con.execute(
-        "SELECT o.source_id, o.outcome, o.pages_fetched, count(DISTINCT d.doc_id), count(s.statement_id), o.errors,"
-        "  o.reason FROM run_sources o"
-        f" LEFT JOIN documents d ON d.source_id = o.source_id AND d.doc_id IN ({_RUN_DOCUMENTS})"
-        " LEFT JOIN statements s USING (doc_id) WHERE o.run_id = ? GROUP BY ALL ORDER BY 1",
-        [run_id, run_id]).fetchall()
-    sample = con.execute(
-        "SELECT date, speaker, source_id, question, text FROM v_statements"
-        f" WHERE doc_id IN ({_RUN_DOCUMENTS}) ORDER BY date DESC NULLS LAST, statement_id LIMIT 5", [run_id]).fetchall()
+    summary = {name: con.execute(sql, [run_id] * sql.count("?")).fetchall() for name, sql in _SUMMARY_QUERIES.items()}
+    first, last, undated = con.execute(_RUN_DATES, [run_id]).fetchone()
     cursor = con.execute("SELECT * FROM crawl_runs WHERE run_id = ?", [run_id])
     row = cursor.fetchone()
-    return {
-        "run": dict(zip([c[0] for c in cursor.description], row)) if row else {},
-        "archive": table_counts(con),
-        "statements_per_speaker": per_speaker,  # this run's statements, as v_statements shows them
-        "date_range": (first, last),  # of this run's documents
-        "undated_documents": undated,
-        "statements_in_near_duplicates": in_near_dups,  # in `statements`, left out of v_statements
-        "errors": errors,
-        # (source, outcome, pages fetched, documents, statements, errors, reason) of this run
-        "per_source": per_source,
-        "sample": sample,  # a few of this run's statements
-    }
+    return {**summary,
+            "run": dict(zip([c[0] for c in cursor.description], row)) if row else {},
+            "archive": table_counts(con),
+            "date_range": (first, last),  # of this run's documents
+            "undated_documents": undated,
+            "statements_in_near_duplicates": con.execute(_IN_NEAR_DUPLICATES, [run_id]).fetchone()[0]}
 
 
 def finished_chunks(con: duckdb.DuckDBPyConnection, backfill_id: str, source_id: str) -> set[dt.date]:

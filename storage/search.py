@@ -22,9 +22,9 @@ from typing import NamedTuple
 import duckdb
 import pycountry
 import tantivy
-from rapidfuzz import fuzz, process, utils
 
 from podium.speakers import normalise_name
+from podium.suggest import did_you_mean, suggestions
 from storage.db import open_reader, reader_path
 from storage.search_index import CJK, SearchError, archive_file, cjk_bigrams, index_dir, open_index
 
@@ -42,7 +42,6 @@ COUNTRIES_SQL = ("SELECT upper(country) FROM sources UNION SELECT upper(country)
                  " UNION SELECT DISTINCT upper(country) FROM statements")
 SOURCES_SQL = "SELECT source_id FROM sources UNION SELECT DISTINCT source_id FROM documents"
 LANGUAGES_SQL = "SELECT DISTINCT lower(language) FROM statements"
-SUGGEST_SCORE = 75  # rapidfuzz ratio (0-100) a known value needs to be offered as "did you mean"
 
 
 class SearchInputError(SearchError, ValueError):
@@ -95,21 +94,6 @@ def speaker_keys(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 def check_limit(limit: int) -> None:
     if limit < 1:  # tantivy panics on 0 and cannot take a negative number
         raise SearchInputError(f"limit must be at least 1, not {limit}")
-
-
-def suggestions(value: str, choices: dict[str, str]) -> list[str]:
-    """Up to three known values like `value`, as shown (`choices` maps each compared form to it).
-    One word of a choice may match alone, so that a surname finds the full name."""
-    def score(query: str, choice: str, **_) -> float:
-        return max(fuzz.ratio(query, part) for part in (choice, *choice.split()))
-
-    found = process.extract(value, list(choices), scorer=score, processor=utils.default_process,
-                            limit=10, score_cutoff=SUGGEST_SCORE)
-    return list(dict.fromkeys(choices[choice] for choice, _, _ in found))[:3]
-
-
-def did_you_mean(found: list[str], quote: str = "'") -> str:
-    return f"; did you mean {' or '.join(f'{quote}{value}{quote}' for value in found)}?" if found else ""
 
 
 def iso_code(database, value: str) -> str | None:

@@ -28,8 +28,7 @@ import tantivy
 
 from podium.crash import crash_point
 from podium.speakers import normalise_name
-from storage.db import (ArchiveError, id_table, is_duckdb_file, no_archive, open_archive, transaction,
-                        writer_lock)
+from storage.db import ArchiveError, check_archive_file, id_table, open_archive, transaction, writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -248,15 +247,6 @@ def index_disagreements(con: duckdb.DuckDBPyConnection) -> tuple[set[str], set[s
     hits = searcher.search(tantivy.Query.all_query(), limit=max(1, searcher.num_docs), count=False).hits
     index_ids = {searcher.doc(address).get_first("statement_id") for _, address in hits}
     return archive_ids - index_ids, index_ids - archive_ids
-
-
-def check_archive_file(archive: Path) -> None:
-    """Refuse a path that holds no archive before anything is written beside it (the writer lock
-    would leave `<archive>.lock` next to nothing)."""
-    if not Path(archive).exists():
-        raise ArchiveError(no_archive(Path(archive)))
-    if Path(archive).is_dir() or not is_duckdb_file(Path(archive)):
-        raise ArchiveError(f"{archive} is not a DuckDB archive (pass the archive file with --archive)")
 
 
 def rebuild_archive_index(archive: Path, lock_wait_seconds: float) -> IndexUpdate:

@@ -41,6 +41,7 @@ def podium(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("args, message", [
     (["crawl", "-s", "fmprc_eng"], "unknown source 'fmprc_eng'; did you mean 'fmprc_en'"),
     (["nightly", "-s", "web"], "source 'web' is not enabled for crawling"),
+    (["crawl", "-s", "example_mfa"], "source 'example_mfa' is a synthetic site, crawled only from a recording"),
     (["backfill", "-s", "fmprc_en", "--since", "2020-01-01", "--until", "2019-01-01"], "--since 2020-01-01 is after --until 2019-01-01"),
     (["crawl", "--since", "2020-13-01"], "'2020-13-01' does not match the formats '%Y-%m-%d'"),
     (["crawl", "--url", "http://[::1"], "not a valid URL"),
@@ -63,6 +64,16 @@ def test_a_bad_argument_is_one_error_line_and_exit_2(tmp_path, args, message):
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "a.duckdb").exists() and not list(tmp_path.iterdir())  # nothing ran
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--speaker", "Zhao Lijan"], "no speaker 'Zhao Lijan' in the archive; did you mean 'Zhao Lijian'?"),
+    (["--country", "China"], "did you mean CN?"),
+])
+def test_a_filter_value_the_archive_does_not_know_is_a_usage_error(nightly_archive, args, message):
+    archive, _ = nightly_archive
+    result = podium("search", "NATO", *args, "--archive", str(archive))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and message in result.stderr
 
 
 def test_a_configuration_error_is_one_line_and_exit_1(tmp_path):

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, SNAPSHOTS
 from podium.articles import date_with_basis, extract_article
 from podium.dates import date_of_briefing, date_of_listed_item, title_date
 from podium.extract import StoredPage
@@ -17,7 +17,6 @@ from podium.html import parse
 from podium.news_dates import statement_date
 from podium.settings import settings
 from podium.speakers import registry
-from podium.state_gov import DATE_BASIS as STATE_RSS_BASIS
 from test_cookbook import documented_date_bases
 
 T = "Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on {}"
@@ -88,6 +87,16 @@ def saved_sportsnet_basis() -> str:
     return extract_article(page, settings().source("web"), registry()).document.date_basis
 
 
+def recorded_state_item_basis() -> str:
+    """The first item of the recorded State Department feed, as the spider stages and the flow extracts it."""
+    from podium import state_gov
+
+    feed = next((SNAPSHOTS / "state_gov_press" / "feeds").glob("*.rss")).read_bytes()
+    item = state_gov.split_feed(feed)[0]
+    page = StoredPage("t", "state_gov_press", item.link, item.xml, "application/rss+xml")
+    return state_gov.extract_item(page, settings().source("state_gov_press"), registry()).document.date_basis
+
+
 ZH = "外交部发言人耿爽2月15日答记者问"
 DAY, WEDNESDAY = dt.date(2019, 2, 15), dt.date(2019, 11, 20)
 EVERY_BASIS = [
@@ -104,7 +113,7 @@ EVERY_BASIS = [
     ("listing", lambda: article_basis(listing={"date": "2020-01-02"})),
     ("text", lambda: article_basis(text="The ministry regrets the decision.\n25 JANUARY 2022")),
     ("page_markup", saved_sportsnet_basis),
-    ("rss_pubdate", lambda: STATE_RSS_BASIS),
+    ("rss_pubdate", recorded_state_item_basis),
     ("first_public_at", lambda: item_date({"details": {"first_public_at": "2020-05-15T10:00:00+01:00"}})[1]),
     ("first_published_at", lambda: item_date({"first_published_at": "2020-05-15T10:00:00+01:00"})[1]),
     ("delivered_on", lambda: item_date({"schema_name": "speech", "details": {

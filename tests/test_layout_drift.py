@@ -25,7 +25,7 @@ def spider_for(key: str):
 
 def listing_response(spider, body: bytes, content_type: str = "text/html") -> TextResponse:
     url = (spider.source.start_urls + spider.source.feed_urls + spider.source.api_urls)[0]
-    request = Request(url, meta={"page": 0, "start": 0, "first_page": url, "index": 0})
+    request = Request(url, meta={"page": 0, "start": 0, "first_page": url, "index": 0, "podium_start": True})
     return TextResponse(url, body=body, headers={"Content-Type": content_type}, request=request, encoding="utf-8")
 
 
@@ -47,7 +47,7 @@ def test_a_listing_that_yields_nothing_is_recorded_as_layout_changed(key, body, 
     out = list(spider.parse_listing(listing_response(spider, body, content_type)))
     page, error = out  # the listing is still staged, then the error; nothing else is requested
     assert page["type"] == "page" and page["page_kind"] == "listing"
-    assert (error["type"], error["stage"], error["page_kind"]) == ("error", "layout_changed", "listing")
+    assert (error["type"], error["stage"], error["page_kind"]) == ("error", "layout_changed", "start")
     assert error["error"].startswith(f"layout changed: {what}") and selector in error["error"]
     assert spider.crawler.stats.get_value("podium/layout_changed") == 1
 

@@ -52,7 +52,7 @@ def test_a_failed_listing_fails_the_run_naming_the_source(prefect_harness, tmp_p
     assert "HTTP 404" in state.message
     assert rows(archive, "SELECT status, reason FROM crawl_runs") == [("failed", state.message)]
     assert rows(archive, "SELECT source_id, outcome, pages_fetched, errors FROM run_sources") == [("fmprc_en", "failed", 0, 1)]
-    assert rows(archive, "SELECT url, stage, page_kind FROM crawl_errors") == [(LISTING, "fetch", "listing")]
+    assert rows(archive, "SELECT url, stage, page_kind FROM crawl_errors") == [(LISTING, "fetch", "start")]
 
 
 def test_calling_the_flow_raises_the_failure_with_the_summary(prefect_harness, tmp_path):
@@ -148,3 +148,15 @@ def test_a_listing_whose_layout_changed_fails_its_source_the_first_night(prefect
     (url, stage, error), = rows(tmp_path / "a.duckdb", "SELECT url, stage, error FROM crawl_errors")
     assert (url, stage) == (LISTING, "layout_changed")
     assert error.startswith("layout changed: ") and "selector" in error
+
+
+def test_a_synthetic_site_is_never_crawled_live(prefect_harness, tmp_path):
+    from podium.settings import ConfigError
+
+    with pytest.raises(ConfigError, match="example_mfa: synthetic sites, crawled only from a recording"):
+        adhoc_crawl(sources=["example_mfa"], archive=str(tmp_path / "a.duckdb"))
+    from flows.nightly import enabled_sources
+
+    live, replayed = enabled_sources(), enabled_sources(replaying=True)
+    assert {"example_mfa", "news_feeds", "news_sitemap"} <= set(replayed) - set(live)
+    assert not (tmp_path / "a.duckdb").exists()

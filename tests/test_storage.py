@@ -9,7 +9,7 @@ import pytest
 
 import storage.db as db
 from conftest import page_record
-from storage.load import load_records, load_staging, read_staging, write_staging
+from storage.load import load_records, load_staging, staged_records, write_staging
 
 
 def test_migrations_are_applied_once_and_recorded(tmp_path):
@@ -85,8 +85,8 @@ def test_a_truncated_staging_line_is_recorded_not_loaded(tmp_path):
     staging = write_staging(tmp_path / "s.jsonl", [page_record("t1558711")])
     with open(staging, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(page_record("t1794629"))[:500])  # a crash mid-write
-    records, bad = read_staging(staging)
-    assert len(records) == 1 and len(bad) == 1
+    bad: list[str] = []
+    assert len(list(staged_records(staging, bad))) == 1 and len(bad) == 1
     with db.open_archive(tmp_path / "a.duckdb") as con:
         result = load_staging(con, staging, "run-1", "fmprc_en")
         errors = con.execute("SELECT stage, error FROM crawl_errors").fetchall()
@@ -154,7 +154,7 @@ def test_a_failed_extraction_is_tried_three_times_then_waits_for_a_new_revision(
     """A page whose bytes the extractor refuses (a PDF served as a page) is not re-extracted, and
     not re-recorded, on every run forever: three tries, then only a changed page is tried."""
     from flows.tasks import extract_and_save
-    from storage.documents import MAX_EXTRACT_ATTEMPTS, pending_page_ids
+    from storage.documents import MAX_EXTRACT_ATTEMPTS, pages_to_retry, pending_page_ids
 
     pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
     with db.open_archive(tmp_path / "a.duckdb") as con:
@@ -166,6 +166,7 @@ def test_a_failed_extraction_is_tried_three_times_then_waits_for_a_new_revision(
             extract_and_save(con, f"run-{run}", pending, tmp_path / "staging")
         errors = con.execute("SELECT count(*) FROM crawl_errors WHERE stage = 'extract'").fetchone()[0]
         assert tried == [1, 1, 1, 0, 0] and errors == MAX_EXTRACT_ATTEMPTS == 3
+        assert pages_to_retry(con, "fmprc_en") == []  # and it is not fetched again for the same bytes
         load_records(con, [page_record("t1558711")], "run-6")  # the page as it should be: a new revision
         assert len(pending_page_ids(con, ["fmprc_en"])) == 1
         assert extract_and_save(con, "run-6", pending_page_ids(con, ["fmprc_en"]), tmp_path / "staging")["documents"] == 1

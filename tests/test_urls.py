@@ -52,11 +52,19 @@ def test_what_is_refused_and_why(url, reason):
         checked(url)
 
 
-def test_names_that_the_system_maps_to_loopback_are_refused():
-    # `localhost` is in every /etc/hosts; the check resolves names, it does not only read them.
-    assert "127.0.0.1" in {line.split()[0] for line in Path("/etc/hosts").read_text().splitlines()
-                           if line.strip() and not line.startswith("#") and "localhost" in line.split()[1:]}
-    with pytest.raises(UrlRefused, match=r"localhost is a loopback host"):
+def test_a_name_is_judged_by_what_it_resolves_to(monkeypatch):
+    """A name that looks public but resolves to a private address (an intranet name, a DNS entry
+    pointed at 127.0.0.1) is refused; the addresses come from the system's resolver."""
+    import socket
+
+    answers = {"intranet.example.org": "10.20.30.40", "public.example.org": "93.184.215.14"}
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], 0))])
+    with pytest.raises(UrlRefused, match=r"intranet.example.org is \(or resolves to\) a loopback or private "
+                                         r"address \(10.20.30.40\)"):
+        checked("http://intranet.example.org/news")
+    assert checked("http://public.example.org/news") == "http://public.example.org/news"
+    with pytest.raises(UrlRefused, match=r"localhost is a loopback host"):  # by name, whatever it resolves to
         checked("http://LOCALHOST:8080/")
 
 

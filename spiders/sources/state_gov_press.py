@@ -25,7 +25,7 @@ class StateGovPressSpider(PodiumSpider):
         # Retries and URL lists name item links, whose pages exist here only inside the feed:
         # both are served from the feed (see _skip_item) instead of fetched from state.gov.
         self.wanted = set(self.urls) | {url for url, _ in self.retry}
-        yield from self.listing_requests()
+        yield from self.start_listings()
 
     def listing_requests(self):
         for url in self.source.feed_urls:

@@ -38,7 +38,7 @@ class UkFcdoSpider(PodiumSpider):
             yield self.layout_changed(response, "a JSON object", "the search listing is not JSON")
             return
         results = [r for r in page.get(RESULTS) or [] if r.get(RESULT_LINK)] if isinstance(page, dict) else []
-        if not results and response.meta["start"] == 0:
+        if not results and response.meta.get("podium_start"):
             yield self.layout_changed(response, f"{RESULTS}[].{RESULT_LINK}", "the search listing has no results")
             return
         urls = [response.urljoin(gov_uk.content_api_path(r[RESULT_LINK])) for r in results]

@@ -1,5 +1,5 @@
--- A failed fetch keeps the role its request had (listing or detail), so a failed listing is
--- never retried as a detail page; rows from before this migration have none (NULL).
+-- A failed fetch keeps the role its request had (start: a first listing page; listing; detail), so
+-- a failed listing is never retried as a detail page; rows from before this migration have none.
 ALTER TABLE crawl_errors ADD COLUMN page_kind VARCHAR;
 
 -- Each source's outcome in a run: ok, partial (some pages failed) or failed (its listing failed,
