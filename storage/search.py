@@ -118,24 +118,24 @@ def check_speaker(con: duckdb.DuckDBPyConnection, index: "SearchIndex", name: st
     raise SearchInputError(f"no speaker '{name}' in the archive{hint}")
 
 
-def check_country(con: duckdb.DuckDBPyConnection, country: str) -> None:
-    known = known_values(con, COUNTRIES_SQL)
-    if country.upper() in known:
+def check_code(con: duckdb.DuckDBPyConnection, value: str, known_sql: str, database, words: tuple[str, ...]) -> None:
+    """A country or language code the archive knows, or SearchInputError with the code pycountry
+    finds for what was given ("China" → CN); `words`: what has one, what it is (one, many), its codes."""
+    known = known_values(con, known_sql)
+    if value.upper() in known or value.lower() in known:
         return
-    code = iso_code(pycountry.countries, country)
-    hint = did_you_mean([code], "") if code in known else f"; the archive's countries are {', '.join(sorted(known))}"
-    raise SearchInputError(f"no speaker or source of country '{country}' in the archive "
-                           f"(countries are ISO alpha-2 codes){hint}")
+    code = iso_code(database, value)
+    has, one, many, codes = words
+    hint = did_you_mean([code], "") if code in known else f"; the archive's {many} are {', '.join(sorted(known))}"
+    raise SearchInputError(f"no {has} {one} '{value}' in the archive ({many} are {codes} codes){hint}")
+
+
+def check_country(con: duckdb.DuckDBPyConnection, country: str) -> None:
+    check_code(con, country, COUNTRIES_SQL, pycountry.countries, ("speaker or source of", "country", "countries", "ISO alpha-2"))
 
 
 def check_language(con: duckdb.DuckDBPyConnection, language: str) -> None:
-    known = known_values(con, LANGUAGES_SQL)
-    if language.lower() in known:
-        return
-    code = iso_code(pycountry.languages, language)
-    hint = did_you_mean([code], "") if code in known else f"; the archive's languages are {', '.join(sorted(known))}"
-    raise SearchInputError(f"no statement in language '{language}' in the archive "
-                           f"(languages are ISO 639-1 codes){hint}")
+    check_code(con, language, LANGUAGES_SQL, pycountry.languages, ("statement in", "language", "languages", "ISO 639-1"))
 
 
 def check_source(con: duckdb.DuckDBPyConnection, source: str) -> None:
