@@ -2,8 +2,9 @@
 
 - `failed`: it got nothing tonight. Its first listing page (or feed, or the replay server's
   index) failed or changed layout, its crawl process broke, it fetched nothing and recorded
-  errors, or none of its pages made a document while two or more failed (or one whose layout
-  changed): a redesign of the detail pages is as loud as one of the listing.
+  errors, or none of its pages made a document while two or more new ones failed (or one whose
+  layout changed): a redesign of the detail pages is as loud as one of the listing. Pages that
+  failed before and fail again are not new: a quiet night with two stubborn pages is `partial`.
 - `partial`: something failed, but it got something (a later listing page, some detail pages).
 - `ok`: nothing failed.
 """
@@ -28,8 +29,8 @@ class SourceTally:
     pages_fetched: int = 0
     documents: int = 0
     errors: int = 0
-    detail_errors: int = 0  # fetch and extraction errors of its detail pages
-    detail_layout_changes: int = 0
+    detail_errors: int = 0  # fetch and extraction errors of detail pages failing for the first time
+    detail_layout_changes: int = 0  # … of them, those whose layout changed
     failures: list[tuple] = field(default_factory=list)  # (url, stage, error) of its start pages and crawl
 
 

@@ -44,12 +44,17 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts:
     )
 
 
-# Per source: errors in all, fetch and extraction errors of detail pages, and those whose layout changed.
+# Per source: errors in all; fetch and extraction errors of detail pages that failed for the first
+# time (a page failing again, retried from an earlier run, says nothing new about the site); and
+# those of them whose layout changed.
 _ERROR_TALLIES = """
     SELECT source_id, count(*),
-           count(*) FILTER (WHERE coalesce(page_kind, 'detail') = 'detail' AND stage IN ('fetch', 'extract', 'layout_changed')),
-           count(*) FILTER (WHERE coalesce(page_kind, 'detail') = 'detail' AND stage = 'layout_changed')
-    FROM crawl_errors WHERE run_id = ? GROUP BY 1
+           count(*) FILTER (WHERE first_time AND stage IN ('fetch', 'extract', 'layout_changed')),
+           count(*) FILTER (WHERE first_time AND stage = 'layout_changed')
+    FROM (SELECT e.source_id, e.stage, coalesce(e.page_kind, 'detail') = 'detail' AND NOT EXISTS (
+              SELECT 1 FROM crawl_errors b WHERE b.url = e.url AND b.run_id <> e.run_id) AS first_time
+          FROM crawl_errors e WHERE e.run_id = ?)
+    GROUP BY 1
 """
 # Errors that mean a source got nothing tonight: its crawl broke, or its first listing failed or changed.
 _SOURCE_FAILURES = """

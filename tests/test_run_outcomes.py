@@ -160,3 +160,18 @@ def test_a_synthetic_site_is_never_crawled_live(prefect_harness, tmp_path):
     live, replayed = enabled_sources(), enabled_sources(replaying=True)
     assert {"example_mfa", "news_feeds", "news_sitemap"} <= set(replayed) - set(live)
     assert not (tmp_path / "a.duckdb").exists()
+
+
+def test_a_new_page_layout_fails_the_source_but_old_pages_failing_again_do_not(prefect_harness, tmp_path):
+    """Every new detail page without its body (a redesign of the pages): failed, the first night.
+    The same pages failing again on a later, quiet night are not news: partial."""
+    snapshot = copy_snapshot_to(tmp_path / "snap", "fmprc_en", SMALL)
+    for stem in SMALL:
+        page_file = snapshot / "fmprc_en" / "detail" / f"{stem}.shtml"
+        page_file.write_bytes(page_file.read_bytes().replace(b'<div class="content">', b'<div class="article-body">'))
+    archive = tmp_path / "a.duckdb"
+    with pytest.raises(SourcesFailed, match=r"none of its pages made a document \(5 failed, 5 with a changed layout\)"):
+        nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
+    assert rows(archive, "SELECT DISTINCT stage FROM crawl_errors") == [("layout_changed",)]
+    again = nightly(sources=["fmprc_en"], replay=str(snapshot), archive=str(archive))
+    assert again["per_source"][0][1] == "partial" and again["run"]["status"] == "completed"
