@@ -54,8 +54,7 @@ def export_crawl_state(archive: Path, source: str, run_dir: Path) -> tuple[Path,
     documents) and the pages it must try again (failed before, still without a document)."""
     with open_archive(archive) as con:
         archived = documents.archived_urls(con, source)
-        config = settings().source(source)
-        retry = documents.pages_to_retry(con, source, (*config.start_urls, *config.feed_urls, *config.api_urls))
+        retry = documents.pages_to_retry(con, source, settings().source(source).listing_urls)
     run_dir.mkdir(parents=True, exist_ok=True)
     archived_file, retry_file = run_dir / f"{source}.archived.tsv", run_dir / f"{source}.retry.jsonl"
     archived_file.write_text("".join(f"{url}\t{digest}\n" for url, digest in archived), encoding="utf-8")

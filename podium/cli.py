@@ -51,13 +51,6 @@ class ExportFileFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class SearchFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-
-
 def fail(message: str) -> None:
     errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
@@ -296,13 +289,12 @@ def report(
     console.print(f"report of {plural(count, 'statement')}: {files.html} (chart: {files.png})")
 
 
-def print_hits(hits: list, output: SearchFormat) -> None:
+def print_hits(hits: list, output: OutputFormat) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    if output is not SearchFormat.table:
-        rows = [tuple(hit) for hit in hits]
-        write_rows(list(hits[0]._fields) if hits else [], rows, OutputFormat(output.value), console)
+    if output is not OutputFormat.table:
+        write_rows(list(hits[0]._fields) if hits else [], [tuple(hit) for hit in hits], output, console)
         return
     table = Table("date", "speaker", "source", "statement («match»), and the question it answered", show_lines=True)
     for hit in hits:
@@ -326,7 +318,7 @@ def search_statements(
     language: Annotated[Optional[str], typer.Option(help="Only statements in this language (en, zh, …).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many hits, best first (1 or more).")] = 20,
     archive: ArchiveOption = None,
-    output: Annotated[SearchFormat, typer.Option("--format", "-f", help="table, csv, json or jsonl.")] = SearchFormat.table,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv, json or jsonl.")] = OutputFormat.table,
 ) -> None:
     """Search the statements: best matches first, with speaker, date, source, the match marked «…»
     and the question answered."""

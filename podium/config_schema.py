@@ -54,8 +54,13 @@ class Source:
 
 
     @property
+    def listing_urls(self) -> tuple[str, ...]:
+        """Where the source's crawl starts: its start, feed and API URLs."""
+        return self.start_urls + self.feed_urls + self.api_urls
+
+    @property
     def base_url(self) -> str:
-        return next(iter(self.start_urls + self.feed_urls + self.api_urls), "")
+        return next(iter(self.listing_urls), "")
 
 
 # -- checks shared by both files: each raises a PydanticCustomError whose message is plain words --

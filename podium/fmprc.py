@@ -128,13 +128,10 @@ def _listed(anchor, page_url: str) -> ListedLink:
 
 def _first_of_each(links: list[ListedLink]) -> tuple[ListedLink, ...]:
     """The links in order, a URL linked twice (title and "more") kept at its first place."""
-    seen: set[str] = set()
-    kept = []
+    first: dict[str, ListedLink] = {}
     for link in links:
-        if link.url not in seen:
-            seen.add(link.url)
-            kept.append(link)
-    return tuple(kept)
+        first.setdefault(link.url, link)
+    return tuple(first.values())
 
 
 def is_column_article(url: str, listing_url: str) -> bool:

@@ -2,9 +2,10 @@
 
 - `failed`: it got nothing tonight. Its first listing page (or feed, or the replay server's
   index) failed or changed layout, its crawl process broke, it fetched nothing and recorded
-  errors, or none of its pages made a document while two or more new ones failed (or one whose
-  layout changed): a redesign of the detail pages is as loud as one of the listing. Pages that
-  failed before and fail again are not new: a quiet night with two stubborn pages is `partial`.
+  errors, or none of its pages made a document while new ones failed: a redesign of the detail
+  pages is as loud as one of the listing, and so is one saved page that `podium ingest` could not
+  read. Pages that failed before and fail again are not new: a quiet night with stubborn old
+  pages is `partial`.
 - `partial`: something failed, but it got something (a later listing page, some detail pages).
 - `ok`: nothing failed.
 """
@@ -48,11 +49,11 @@ def judge(tally: SourceTally) -> SourceOutcome:
     if tally.failures:
         url, stage, error = tally.failures[0]
         more = f" (and {len(tally.failures) - 1} more)" if len(tally.failures) > 1 else ""
-        where = f"{url} " if url else ""
+        where = f"{url}: " if url else ""
         return outcome("failed", f"{FAILURE_WORDS.get(stage, 'its listing failed')}: {where}{error}{more}")
     if tally.errors and not tally.pages_fetched:
         return outcome("failed", f"it fetched nothing and recorded {_plural(tally.errors, 'error')}")
-    if not tally.documents and (tally.detail_layout_changes or tally.detail_errors >= 2):
+    if not tally.documents and tally.detail_errors:
         changed = f", {tally.detail_layout_changes} with a changed layout" if tally.detail_layout_changes else ""
         return outcome("failed", f"none of its pages made a document ({tally.detail_errors} failed{changed})")
     if tally.errors:

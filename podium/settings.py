@@ -82,7 +82,7 @@ def _shared_path(path: str, source: Source) -> int:
     """How many leading path segments `path` shares with the closest of the source's URLs."""
     segments = _path_segments(path)
     best = 0
-    for url in (*source.start_urls, *source.feed_urls, *source.api_urls):
+    for url in source.listing_urls:
         shared = 0
         for mine, theirs in zip(segments, _path_segments(urlsplit(url).path)):
             if mine != theirs:

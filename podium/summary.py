@@ -64,9 +64,11 @@ def print_run(console: Console, summary: dict) -> None:
         if sentence:
             console.print(sentence, highlight=False, soft_wrap=True)
     rows = source_rows(summary)
-    if rows:  # the last column, why, only when a source has a why
-        shown = len(SOURCE_COLUMNS) if any(row[-1] for row in rows) else len(SOURCE_COLUMNS) - 1
-        write_rows(list(SOURCE_COLUMNS[:shown]), [row[:shown] for row in rows], OutputFormat.table, console)
+    if rows:  # why, under the table: a column of sentences would wrap in a terminal
+        write_rows(list(SOURCE_COLUMNS[:-1]), [row[:-1] for row in rows], OutputFormat.table, console)
+    for source, outcome, *_, why in rows:
+        if why:
+            console.print(f"{source} {outcome}: {why}", highlight=False, soft_wrap=True)
     speakers = summary["statements_per_speaker"]
     if speakers:
         write_rows(["speaker", "statements this run"], speakers[:TOP_SPEAKERS], OutputFormat.table, console)

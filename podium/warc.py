@@ -59,7 +59,7 @@ class _Iterator(ArchiveIterator):
 def page_kind(source: Source, url: str) -> str:
     """'listing' for a source's listing/feed/API pages (its URLs or hints.listing_pattern)."""
     pattern = source.hints.get("listing_pattern")
-    if url in (*source.start_urls, *source.feed_urls, *source.api_urls) or (pattern and re.search(pattern, url)):
+    if url in source.listing_urls or (pattern and re.search(pattern, url)):
         return "listing"
     return "detail"
 

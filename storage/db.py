@@ -86,6 +86,8 @@ LOCK_HELD = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<
 NOT_A_DATABASE = "not a valid DuckDB database file"
 DUCKDB_MAGIC = b"DUCK"  # at offset 8 of every DuckDB database file
 LOCK_POLL_SECONDS = 1.0
+NOT_AN_ARCHIVE = "{path} is not a DuckDB archive (pass the archive file with --archive)"
+A_FOLDER = "{path} is a directory, not an archive file"
 
 
 def is_duckdb_file(path: Path) -> bool:
@@ -106,9 +108,9 @@ def open_error(path: Path, error: Exception, waited: float = 0.0) -> ArchiveErro
             f"opened the archive itself. Readers should open {published_path(path)}; close that program "
             "and try again")
     if NOT_A_DATABASE in text:
-        return ArchiveError(f"{path} is not a DuckDB archive (pass the archive file with --archive)")
+        return ArchiveError(NOT_AN_ARCHIVE.format(path=path))
     if "Is a directory" in text:
-        return ArchiveError(f"{path} is a directory, not an archive file")
+        return ArchiveError(A_FOLDER.format(path=path))
     if "Could not read enough bytes" in text or "Corrupt" in text or "checksum" in text.lower():
         return ArchiveError(f"the archive {path} is damaged (cut short or overwritten): {text}")
     return ArchiveError(f"cannot open the archive {path}: {text}")
@@ -287,9 +289,9 @@ def check_archive_file(path: Path | str) -> None:
     if not path.exists():
         raise ArchiveError(no_archive(path))
     if path.is_dir():
-        raise ArchiveError(f"{path} is a directory, not an archive file")
+        raise ArchiveError(A_FOLDER.format(path=path))
     if not is_duckdb_file(path):
-        raise ArchiveError(f"{path} is not a DuckDB archive (pass the archive file with --archive)")
+        raise ArchiveError(NOT_AN_ARCHIVE.format(path=path))
 
 
 def reader_path(path: Path | str) -> Path:

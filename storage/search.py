@@ -118,7 +118,8 @@ def check_speaker(con: duckdb.DuckDBPyConnection, index: "SearchIndex", name: st
     raise SearchInputError(f"no speaker '{name}' in the archive{hint}")
 
 
-def check_code(con: duckdb.DuckDBPyConnection, value: str, known_sql: str, database, words: tuple[str, ...]) -> None:
+def check_code(con: duckdb.DuckDBPyConnection, value: str, known_sql: str, database,
+               words: tuple[str, ...]) -> None:
     """A country or language code the archive knows, or SearchInputError with the code pycountry
     finds for what was given ("China" → CN); `words`: what has one, what it is (one, many), its codes."""
     known = known_values(con, known_sql)
@@ -131,11 +132,13 @@ def check_code(con: duckdb.DuckDBPyConnection, value: str, known_sql: str, datab
 
 
 def check_country(con: duckdb.DuckDBPyConnection, country: str) -> None:
-    check_code(con, country, COUNTRIES_SQL, pycountry.countries, ("speaker or source of", "country", "countries", "ISO alpha-2"))
+    check_code(con, country, COUNTRIES_SQL, pycountry.countries,
+               ("speaker or source of", "country", "countries", "ISO alpha-2"))
 
 
 def check_language(con: duckdb.DuckDBPyConnection, language: str) -> None:
-    check_code(con, language, LANGUAGES_SQL, pycountry.languages, ("statement in", "language", "languages", "ISO 639-1"))
+    check_code(con, language, LANGUAGES_SQL, pycountry.languages,
+               ("statement in", "language", "languages", "ISO 639-1"))
 
 
 def check_source(con: duckdb.DuckDBPyConnection, source: str) -> None:

@@ -24,7 +24,7 @@ def spider_for(key: str):
 
 
 def listing_response(spider, body: bytes, content_type: str = "text/html") -> TextResponse:
-    url = (spider.source.start_urls + spider.source.feed_urls + spider.source.api_urls)[0]
+    url = spider.source.listing_urls[0]
     request = Request(url, meta={"page": 0, "start": 0, "first_page": url, "index": 0, "podium_start": True})
     return TextResponse(url, body=body, headers={"Content-Type": content_type}, request=request, encoding="utf-8")
 
@@ -35,7 +35,7 @@ CASES = [
     ("news_sitemap", MOVED, "text/html", "the sitemap lists no pages and no sitemaps", "sitemap"),
     ("state_gov_press", b"<rss><channel><title>x</title></channel></rss>", "application/rss+xml",
      "the feed has no items", "RSS <item>"),
-    ("uk_fcdo", MOVED, "text/html", "the search listing is not JSON", "a JSON object"),
+    ("uk_fcdo", MOVED, "text/html", "the search listing is not a JSON object", "a JSON object"),
     ("uk_fcdo", json.dumps({"results": [], "total": 0}).encode(), "application/json",
      "the search listing has no results", "results[].link"),
 ]

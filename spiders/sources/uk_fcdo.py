@@ -35,9 +35,11 @@ class UkFcdoSpider(PodiumSpider):
         try:
             page = json.loads(response.text)
         except ValueError:
-            yield self.layout_changed(response, "a JSON object", "the search listing is not JSON")
+            page = None
+        if not isinstance(page, dict):
+            yield self.layout_changed(response, "a JSON object", "the search listing is not a JSON object")
             return
-        results = [r for r in page.get(RESULTS) or [] if r.get(RESULT_LINK)] if isinstance(page, dict) else []
+        results = [r for r in page.get(RESULTS) or [] if r.get(RESULT_LINK)]
         if not results and response.meta.get("podium_start"):
             yield self.layout_changed(response, f"{RESULTS}[].{RESULT_LINK}", "the search listing has no results")
             return
