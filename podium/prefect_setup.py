@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from podium.serving import healthy, serving_note
+from podium.serving import SERVER_ENV, healthy, serving_note
 from podium.settings import settings
 
 # Seconds a temporary API server may take to start: Prefect's default (20 s) fails on a busy
@@ -28,8 +28,9 @@ def configure() -> None:
     them when it is imported: call this first."""
     os.environ.setdefault("PREFECT_HOME", str(settings().data_dir / "prefect"))
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect makes one level only
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(TEMPORARY_SERVER_STARTUP_SECONDS))
+    for name, value in SERVER_ENV.items():  # analytics off; database waits as the standing server's
+        os.environ.setdefault(name, value)
     standing_server()
 
 

@@ -17,7 +17,10 @@ from podium.settings import project_root, settings
 
 log = logging.getLogger(__name__)
 
-SERVER_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "true"}
+# The database timeouts: Prefect's SQLite waits 10 s for a write and then answers 503 Service
+# Unavailable, which a busy 2-core machine reaches (seen: a run form's submit refused so).
+SERVER_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "true",
+              "PREFECT_SERVER_DATABASE_TIMEOUT": "60", "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30"}
 DEFAULT_PORT = 4200
 
 
