@@ -42,7 +42,7 @@ from podium.dates import MONTHS, full_title_date, iso_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
                             statement_id_for, text_hash)
 from podium.html import PageDecodeError, clean_text, decode, parse
-from podium.news_dates import statement_date
+from podium.news_dates import settle_dates, statement_date
 from podium.quote_spans import paragraphs
 from podium.quotes import Quote, find_quotes
 from podium.settings import Source
@@ -337,17 +337,23 @@ def press_statement(document: Document, source: Source, registry: Registry) -> S
 def news_statements(document: Document, registry: Registry) -> list[Statement]:
     """Every quote of a news report, in text order, as a statement; quotes without a named
     person ("officials said", "the ministry said") are kept with the organisation they give."""
+    quotes = find_quotes(document.text, registry)
+    return [quote_statement(document, quote, seq, registry, day)
+            for seq, (quote, day) in enumerate(zip(quotes, quote_dates(document, quotes)), start=1)]
+
+
+def quote_dates(document: Document, quotes: list[Quote]) -> list[tuple[dt.date | None, str]]:
+    """When each quote was said: its own sentence's day, then what the whole report says."""
+    if not document.published_at:
+        return [(None, document.date_basis)] * len(quotes)
     lede = next((document.text[p.start:p.end] for p in paragraphs(document.text)), None)
-    return [quote_statement(document, quote, seq, registry, lede)
-            for seq, quote in enumerate(find_quotes(document.text, registry), start=1)]
+    own = [statement_date(attribution_words(document, q), document.published_at, lede=lede) for q in quotes]
+    return settle_dates(own, quotes, document.text, document.published_at)
 
 
 def quote_statement(document: Document, quote: Quote, seq: int, registry: Registry,
-                    lede: str | None) -> Statement:
-    if document.published_at:
-        day, basis = statement_date(attribution_words(document, quote), document.published_at, lede=lede)
-    else:
-        day, basis = None, document.date_basis
+                    dated: tuple[dt.date | None, str]) -> Statement:
+    day, basis = dated
     speaker = registry.by_id(quote.speaker_id)
     held = speaker.role_on(day, prefer=_role_noun(quote.role)) if speaker else None
     return Statement(

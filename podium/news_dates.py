@@ -11,6 +11,15 @@ says which it used:
   dateline        the dateline's day (only when the caller passes the lede)
   vague           "earlier this week", "last week", "recently": the publication date is kept
   published       nothing in the text: the publication date
+
+A report dates an occasion once and quotes from it several times, so `settle_dates` then reads
+the report as a whole, for quotes whose own sentence gave no day (dateline, vague, published):
+
+  text_event      the quote is placed at a briefing ("during the press conference") and the
+                  report dates a briefing elsewhere ("Ning's remark came on Wednesday, during
+                  a regular press briefing")
+  text_speaker    another statement of the same speaker in the report is dated by its text
+                  ("Zhao said on Thursday …" in the lede, then "…," Zhao said.)
 """
 from __future__ import annotations
 
@@ -37,6 +46,11 @@ VAGUE = re.compile(
     re.IGNORECASE,
 )
 # "BEIJING, February 1 (Xinhua) --", "HANOI, Vietnam, Nov. 20 (AP) —": upper-case place first.
+# A briefing or press conference, the occasion a spokesperson's words are reported from.
+EVENT = re.compile(r"\b(?:press|news|media)\s+(?:briefing|conference)s?\b|\bbriefings?\b|\bpresser\b", re.I)
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’']?|$)")
+UNDATED = ("dateline", "vague", "published")  # a quote's own sentence gave no day
+TEXT_DATED = ("text_absolute", "text_relative")
 DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Za-z .]+)?,\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2})\b")
 
 
@@ -92,3 +106,47 @@ def _weekday(context: str, published: dt.date):
     if back == 0 and match.group("last"):
         back = 7
     return published - dt.timedelta(days=back), "text_relative"
+
+
+def dated_events(text: str, published: dt.date) -> list[tuple[int, dt.date, str]]:
+    """(offset, day, words) of each sentence of the report that dates a briefing ("Ning's remark
+    came on Wednesday, during a regular press briefing"); quoted words are left out (a day inside
+    them is theirs)."""
+    found = []
+    for sentence in SENTENCE.finditer(text):
+        words = re.sub(r"[“\"][^”\"]*[”\"]", " ", sentence.group(0))
+        if EVENT.search(words):
+            day = next((hit for reader in (_absolute, _relative_day, _weekday) if (hit := reader(words, published))), None)
+            if day:
+                found.append((sentence.start(), day[0], words))
+    return found
+
+
+def settle_dates(dates: list[tuple[dt.date, str]], quotes: list, text: str,
+                 published: dt.date) -> list[tuple[dt.date, str]]:
+    """The quotes' dates with what the whole report says: `quotes` have char_start, context and
+    speaker_raw; `dates` are their statement_date results, in the same order. A briefing's date
+    first (the quote is said there, or the sentence dating it names the speaker), then the date
+    of the speaker's nearest dated statement."""
+    events = dated_events(text, published)
+    dates = [(_at_event(q, events) or d) if d[1] in UNDATED else d for q, d in zip(quotes, dates)]
+    return [(_of_speaker(i, quotes, dates) or d) if d[1] in UNDATED else d for i, d in enumerate(dates)]
+
+
+def _at_event(quote, events: list[tuple[int, dt.date, str]]) -> tuple[dt.date, str] | None:
+    """The nearest dated briefing, for a quote said at one or of a speaker the dating names."""
+    said_there = EVENT.search(quote.context or "")
+    names = set((quote.speaker_raw or "").split())
+    relevant = [e for e in events if said_there or names & set(re.findall(r"[A-Z][\w-]+", e[2]))]
+    if not relevant:
+        return None
+    offset, day, _ = min(relevant, key=lambda event: abs(event[0] - quote.char_start))
+    return day, "text_event"
+
+
+def _of_speaker(index: int, quotes: list, dates: list) -> tuple[dt.date, str] | None:
+    """The day of the nearest statement of the same speaker that the text dates."""
+    speaker = quotes[index].speaker_raw
+    dated = [(abs(j - index), j > index, dates[j][0]) for j, q in enumerate(quotes)
+             if speaker and q.speaker_raw == speaker and dates[j][1] in (*TEXT_DATED, "text_event")]
+    return (min(dated)[2], "text_speaker") if dated else None

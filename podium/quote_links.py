@@ -1,18 +1,43 @@
-"""Whether a reported quote is (fuzzily) contained in a briefing answer of the same speaker."""
+"""Which briefing answer a news quote reports, in the answer's language or across languages.
+
+A quote is compared only with answers of the same speaker given within a few days of the day the
+quote was said (storage/links.py picks them). Two ways of comparing:
+
+- same_language: the quote's words in order inside the answer (a direct quote), or the share of
+  its words the answer holds (a paraphrase);
+- cross_language: no translation model. The quote's English words are looked up among the
+  English glosses of the answer's Chinese words (podium.glossary), each word weighted by how few
+  of the candidate answers hold it; the countries, organisations and people named in the quote's
+  paragraph and in the answer or its question (config/gazetteer.yaml, both scripts) must agree;
+  numbers written in both count too.
+
+Per quote and answer language only the best answer is linked, and only when its score clears a
+threshold chosen on the link benchmark's dev half (bench/links.py) and, across languages, beats
+the runner-up by a margin: a missing link beats a wrong one. Every link carries its evidence: the
+shared names and words.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
-MIN_SCORE = 0.85  # 0..1; below it a quote and an answer share words, not a passage
+from podium.glossary import english_stems, glossed_stems, stem
+from podium.mentions import mentions_in
+
+MIN_SCORE = 0.85  # same language: below it a quote and an answer share words, not a passage
 MIN_QUOTE_CHARS = 20  # shorter quotes ("we oppose it") match too many answers
-_WORD = re.compile(r"\w+")
-_SUFFIX = re.compile(r"(ing|ed|es|s)$")  # reported speech shifts tense: "opposes" → "opposed"
-
-
-def _stems(text: str) -> set[str]:
-    return {_SUFFIX.sub("", word) if len(word) > 4 else word for word in _WORD.findall(text.casefold())}
+CROSS_MIN_SCORE = 0.5  # across languages (bench/links.py, dev half)
+CROSS_MARGIN = 0.08  # the best answer must beat the next one by this much
+ENTITY_WEIGHT = 0.3  # of a cross-language score; the rest is the glossed words
+DAY_PENALTY = 0.1  # per day between the quote's date and the answer's
+NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+SAME_LANGUAGE, CROSS_LANGUAGE = "same_language", "cross_language"
+EVIDENCE_WORDS = 8
 
 
 def containment(quote: str, answer: str, kind: str = "direct_quote") -> float:
@@ -26,3 +51,118 @@ def containment(quote: str, answer: str, kind: str = "direct_quote") -> float:
         said, answered = _stems(quote), _stems(answer)
         return len(said & answered) / len(said) if said else 0.0
     return fuzz.partial_ratio(quote.casefold(), answer.casefold()) / 100
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(word) for word in re.findall(r"\w+", text.casefold())}
+
+
+@dataclass(frozen=True)
+class QuoteSide:
+    statement_id: str
+    kind: str
+    text: str
+    language: str
+    date: dt.date
+    context: str = ""  # the quote's paragraph: where the report names what was asked
+
+    @cached_property
+    def stems(self) -> set[str]:
+        return english_stems(self.text)
+
+    @cached_property
+    def entities(self) -> set[str]:
+        return entities_in(f"{self.context}\n{self.text}", self.language)
+
+
+@dataclass(frozen=True)
+class AnswerSide:
+    statement_id: str
+    text: str
+    question: str | None
+    language: str
+    date: dt.date
+
+    @cached_property
+    def stems(self) -> set[str]:
+        return glossed_stems(self.text) if self.language.startswith("zh") else english_stems(self.text)
+
+    @cached_property
+    def entities(self) -> set[str]:
+        return entities_in(f"{self.question or ''}\n{self.text}", self.language)
+
+
+@dataclass(frozen=True)
+class Link:
+    quote_id: str
+    answer_id: str
+    score: float
+    method: str
+    evidence: dict = field(default_factory=dict)
+
+
+def entities_in(text: str, language: str) -> set[str]:
+    return {m.entity_id for m in mentions_in(text, language or "en")}
+
+
+def links_for(quote: QuoteSide, answers: list[AnswerSide]) -> list[Link]:
+    """The quote's links: at most one answer per answer language."""
+    links = []
+    for language in sorted({a.language for a in answers}):
+        same = [a for a in answers if a.language == language]
+        found = (_same_language(quote, same) if language == quote.language
+                 else _cross_language(quote, same))
+        if found:
+            links.append(found)
+    return links
+
+
+def _same_language(quote: QuoteSide, answers: list[AnswerSide]) -> Link | None:
+    """The answer holding the quote best; a day between them only breaks ties (the words decide)."""
+    scored = [(containment(quote.text, a.text, quote.kind), a) for a in answers]
+    score, answer = max(scored, key=lambda pair: (_dated(pair[0], quote, pair[1]), pair[0]), default=(0.0, None))
+    if score < MIN_SCORE:
+        return None
+    shared = sorted(quote.stems & english_stems(answer.text), key=len, reverse=True)[:EVIDENCE_WORDS]
+    return Link(quote.statement_id, answer.statement_id, round(score, 3), SAME_LANGUAGE,
+                {"words": shared, "entities": sorted(quote.entities & answer.entities)})
+
+
+def _cross_language(quote: QuoteSide, answers: list[AnswerSide]) -> Link | None:
+    if len(quote.text) < MIN_QUOTE_CHARS or not quote.stems:
+        return None
+    weights = _weights(quote, answers)
+    scored = sorted(((cross_score(quote, a, weights), a) for a in answers), key=lambda pair: -pair[0][0])
+    (best, evidence), answer = scored[0]
+    runner_up = scored[1][0][0] if len(scored) > 1 else 0.0
+    if best < CROSS_MIN_SCORE or best - runner_up < CROSS_MARGIN:
+        return None
+    return Link(quote.statement_id, answer.statement_id, round(best, 3), CROSS_LANGUAGE, evidence)
+
+
+def _weights(quote: QuoteSide, answers: list[AnswerSide]) -> dict[str, float]:
+    """A quote word held by few of the candidate answers says more than one all of them hold."""
+    count = len(answers)
+    return {s: math.log((count + 1) / (0.5 + sum(s in a.stems for a in answers))) + 0.1 for s in quote.stems}
+
+
+def cross_score(quote: QuoteSide, answer: AnswerSide, weights: dict[str, float]) -> tuple[float, dict]:
+    """(score 0..1, evidence) of a quote against an answer in another language."""
+    words = quote.stems & answer.stems
+    covered = sum(weights[s] for s in words) / sum(weights.values())
+    named = quote.entities & answer.entities
+    unmatched = quote.entities - answer.entities
+    agreement = len(named) / len(quote.entities) if quote.entities else 0.5
+    numbers = set(NUMBER.findall(quote.text)) & set(NUMBER.findall(answer.text))
+    score = (1 - ENTITY_WEIGHT) * covered + ENTITY_WEIGHT * agreement + 0.05 * len(numbers)
+    if unmatched and not named:
+        score *= 0.8  # the report names what the answer never does
+    evidence = {"words": sorted(words, key=lambda s: -weights[s])[:EVIDENCE_WORDS],
+                "entities": sorted(named), "numbers": sorted(numbers)}
+    return _dated(min(score, 1.0), quote, answer), evidence
+
+
+def _dated(score: float, quote: QuoteSide, answer: AnswerSide) -> float:
+    """A quote dated a day away from the answer (a report's date is sometimes its own) is still
+    that answer's, with less confidence."""
+    return score * (1 - DAY_PENALTY * min(abs((quote.date - answer.date).days), 3))

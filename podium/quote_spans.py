@@ -94,7 +94,25 @@ def quoted_spans(text: str, paras: list[Span] | None = None) -> list[Span]:
         if start is not None and not (nxt and text[nxt.start:nxt.end].lstrip()[:1] in OPENERS):
             spans.append(Span(start, para.end))
             start = None
-    return spans
+    return sorted(spans + single_quoted_spans(text, paras), key=lambda span: span.start)
+
+
+# Single quotation marks as the only quotes of a paragraph (British style: 'We oppose it,' she
+# said): opened before a capital or digit, closed after punctuation or at a word's end that is
+# not a plural's apostrophe ("the countries' interests").
+SINGLE_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s:(—–-]))[‘'](?=[A-Z0-9])(?P<inner>[^‘’'\n]*?(?:'[a-z][^‘’'\n]*?)*)"
+                           r"(?:(?<=[,.!?])|(?<=[^s\W]))[’'](?=\s|$|[,.;:)—–])")
+
+
+def single_quoted_spans(text: str, paras: list[Span]) -> list[Span]:
+    """Quotes in single quotation marks, in paragraphs that hold no double quotation marks."""
+    found = []
+    for para in paras:
+        if any(c in text[para.start:para.end] for c in OPENERS + CLOSERS):
+            continue
+        found += [Span(m.start("inner"), m.end("inner"))
+                  for m in SINGLE_QUOTED.finditer(text, para.start, para.end)]
+    return found
 
 
 def _closes_with_apostrophe(text: str, j: int, nested: bool) -> bool:
@@ -149,8 +167,10 @@ def segment_before(text, span, spans, sentences, paras) -> Span:
 def is_label(text: str, span: Span) -> bool:
     """A quoted name, title or slogan, not speech: 'the “Meth. We’re on it.” campaign',
     'After hitting “Takin’ It To the Streets,”'."""
-    if re.search(r"\b(?:the|a|an|its|their|his|her|our|this|that)\s+[“\"]$", text[max(0, span.start - 8):span.start]):
-        return True
+    before = text[max(0, span.start - 40):span.start]
+    if re.search(r"\b(?:the|a|an|its|their|his|her|our|this|that)\s+[“\"]$", before):
+        # 'asserted that "No other partner …"' reports words; 'that "Meth" campaign' names one
+        return not re.search(rf"\b(?:{CUE_WORDS})\s+that\s+[“\"]$", before)
     words = re.findall(r"[\w'’-]+", text[span.start:span.end])
     return 0 < len(words) <= 6 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 

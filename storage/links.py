@@ -2,15 +2,19 @@
 quotes linked to the briefing answers they report (statement_links)."""
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+
 import duckdb
 
 from podium.near_dups import MAX_DISTANCE
-from podium.quote_links import MIN_SCORE, containment
+from podium.quote_links import AnswerSide, QuoteSide, links_for
 from storage.db import id_table
 
 QUOTE_KINDS = ("direct_quote", "indirect")
 ANSWER_KINDS = ("answer", "opening_remarks", "press_statement", "speech")
 LINK_WINDOW_DAYS = 3
+CONTEXT_CHARS = 400  # around a quote, to find its paragraph
 
 
 _FIRST_COPIES = f"""
@@ -35,26 +39,60 @@ def mark_near_duplicates(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> 
     return marked
 
 
-_CANDIDATE_PAIRS = f"""
-    SELECT q.statement_id, q.kind, q.text, a.statement_id, a.text
+# The quotes to (re)link: quotes of these documents, and quotes of the same speaker within the
+# window of an answer of these documents (a new transcript can be the one an old report quotes).
+_AFFECTED_QUOTES = f"""
+    SELECT q.statement_id FROM statements q
+    WHERE q.kind IN {QUOTE_KINDS} AND q.speaker_id IS NOT NULL AND q.statement_date IS NOT NULL
+      AND (q.doc_id IN (SELECT id FROM _batch) OR EXISTS (
+           SELECT 1 FROM statements a WHERE a.doc_id IN (SELECT id FROM _batch) AND a.kind IN {ANSWER_KINDS}
+              AND a.speaker_id = q.speaker_id
+              AND abs(datediff('day', q.statement_date, a.statement_date)) <= {LINK_WINDOW_DAYS}))
+"""
+# Each affected quote with its paragraph (the window around it, cut to lines in Python).
+_QUOTES = f"""
+    SELECT q.statement_id, q.kind, q.text, coalesce(q.language, d.language, 'en'), q.statement_date,
+           q.speaker_id, substr(d.text, greatest(0, q.char_start - {CONTEXT_CHARS}) + 1,
+                                q.char_start - greatest(0, q.char_start - {CONTEXT_CHARS})),
+           substr(d.text, q.char_end + 1, {CONTEXT_CHARS})
+    FROM statements q JOIN documents d USING (doc_id)
+    WHERE q.statement_id IN (SELECT id FROM _quotes) AND d.near_dup_of IS NULL
+"""
+_ANSWERS = f"""
+    SELECT q.statement_id, a.statement_id, a.text, a.question, coalesce(a.language, d.language, 'en'),
+           a.statement_date
     FROM statements q JOIN statements a
-      ON a.speaker_id = q.speaker_id AND a.doc_id <> q.doc_id
+      ON a.speaker_id = q.speaker_id AND a.doc_id <> q.doc_id AND a.kind IN {ANSWER_KINDS}
      AND abs(datediff('day', q.statement_date, a.statement_date)) <= {LINK_WINDOW_DAYS}
-    WHERE q.kind IN {QUOTE_KINDS} AND a.kind IN {ANSWER_KINDS}
-      AND (q.doc_id IN (SELECT id FROM _batch) OR a.doc_id IN (SELECT id FROM _batch))
+    JOIN documents d ON d.doc_id = a.doc_id
+    WHERE q.statement_id IN (SELECT id FROM _quotes)
 """
 
 
 def link_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> int:
-    """Link quotes to the answers of the same speaker within ±3 days that contain them, for every
-    pair with a side in these documents (both directions: new quotes, new answers)."""
-    links = []
+    """(Re)link every quote these documents touch: their own quotes, and quotes of the same
+    speaker within the window of their answers. A quote's old links are replaced by what it
+    links to now, so a re-extracted report or transcript keeps (or corrects) its links."""
     with id_table(con, doc_ids, "_batch"):
-        pairs = con.execute(_CANDIDATE_PAIRS).fetchall()
-    for quote_id, kind, quote, answer_id, answer in pairs:
-        score = containment(quote, answer, kind)
-        if score >= MIN_SCORE:
-            links.append([quote_id, answer_id, round(score, 3)])
-    if links:
-        con.executemany("INSERT OR REPLACE INTO statement_links VALUES (?, ?, ?)", links)
-    return len(links)
+        quote_ids = [row[0] for row in con.execute(_AFFECTED_QUOTES).fetchall()]
+    if not quote_ids:
+        return 0
+    with id_table(con, quote_ids, "_quotes"):
+        quotes = {row[0]: row for row in con.execute(_QUOTES).fetchall()}
+        candidates = defaultdict(list)
+        for quote_id, *answer in con.execute(_ANSWERS).fetchall():
+            candidates[quote_id].append(AnswerSide(*answer))
+        found = [link for quote_id, row in quotes.items()
+                 for link in links_for(_quote_side(row), candidates.get(quote_id, []))]
+        con.execute("DELETE FROM statement_links WHERE statement_id IN (SELECT id FROM _quotes)")
+    if found:
+        con.executemany("INSERT OR REPLACE INTO statement_links VALUES (?, ?, ?, ?, ?)",
+                        [[k.quote_id, k.answer_id, k.score, k.method, json.dumps(k.evidence, ensure_ascii=False)]
+                         for k in found])
+    return len(found)
+
+
+def _quote_side(row) -> QuoteSide:
+    statement_id, kind, text, language, day, _, before, after = row
+    context = before.rsplit("\n", 1)[-1] + text + after.split("\n", 1)[0]
+    return QuoteSide(statement_id, kind, text, language, day, context)

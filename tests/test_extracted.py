@@ -61,7 +61,8 @@ def test_saving_a_document_again_replaces_its_statements_mentions_and_links(tmp_
     dropped = original.statements[-1].statement_id
     with open_archive(tmp_path / "a.duckdb") as con:
         save_extractions(con, [original], tmp_path / "one")
-        con.execute("INSERT INTO statement_links VALUES (?, ?, 0.9)", ["some-quote", dropped])
+        con.execute("INSERT INTO statement_links (statement_id, source_statement_id, score) VALUES (?, ?, 0.9)",
+                        ["some-quote", dropped])
         save_extractions(con, [shorter], tmp_path / "two")
         stored = counts(con)
         ids = {row[0] for row in con.execute("SELECT statement_id FROM statements").fetchall()}
