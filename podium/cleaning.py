@@ -4,12 +4,17 @@ Every rule here is about a line on its own, never about a particular site: a lin
 is empty of words, repeats the headline, or is a known kind of page furniture that extractors let
 through (share and follow prompts, "Advertisement", "Read more"/"Related" links, newsletter and
 cookie prompts, photo credits and copyright lines). Each rule was kept only because it raised the
-mean F1 on the article-extraction benchmark (see bench/extraction.py).
+mean F1 on the article-extraction benchmark (see bench/extraction.py) and did not lower it on news
+pages the rules were not written for.
+
+Two extractors' bodies are combined line by line (agreed_body): the lines a second extractor also
+found are the article; around them, only lines that read as running text are kept.
 """
 from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 from podium.html import clean_text
 
@@ -68,6 +73,87 @@ def clean_body(text: str, headlines: tuple[str, ...] | list[str] = ()) -> str:
     lines = (normalise_line(line) for line in text.splitlines())
     return "\n".join(line for line in lines if line and not is_boilerplate(line, known))
 
+
+
+# -- two extractors' agreement ---------------------------------------------------------------------
+
+TOKEN = re.compile(r"\w+")
+SHINGLE = 4               # runs of 4 words: long enough that shared ones are shared text, not phrases
+# A line that ends a sentence (also in CJK scripts), perhaps before closing quotes or brackets.
+SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+PROSE_MIN_CHARS = 40      # shorter lines are headings, labels and link titles rather than paragraphs
+MIN_TEXT_CHARS = 80       # a body shorter than this is no article text (as in podium.articles)
+MIN_WITNESS_CHARS = 300   # a second text shorter than this is too little to vouch for lines
+VOUCHED = 0.5             # a line the second text shares this much of is one it found too
+CONTAINED = 0.8           # a text the second one shares this much of is (nearly) inside it
+EDGE_CHARS = 30           # at most this much text before or after the vouched lines is kept whatever it is
+# A line ending like this ends its paragraph even when the next starts in lower case.
+RUN_ON_END = re.compile(r"[.!?…:。！？]$")
+
+
+def _shingles(text: str) -> Counter:
+    tokens = TOKEN.findall(text)
+    return Counter(tuple(tokens[i:i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1)))
+
+
+def shared_share(text: str, other: Counter) -> float:
+    """The share of the text's 4-word runs that also occur in `other` (counts from _shingles)."""
+    own = _shingles(text)
+    return sum((own & other).values()) / max(1, sum(own.values()))
+
+
+def is_prose(line: str) -> bool:
+    """Whether a line reads as a paragraph of running text: long enough, ending a sentence, and not
+    a list item or table row (trafilatura writes those as "- …" and "| … |")."""
+    return len(line) >= PROSE_MIN_CHARS and bool(SENTENCE_END.search(line)) and not line.startswith(("- ", "|"))
+
+
+def agreed_body(text: str, witness: str) -> str:
+    """`text`, one paragraph a line, checked against a second extractor's body (`witness`).
+
+    The witness replaces a text that is empty or only a part of it (the first extractor stopped
+    early). Otherwise the lines the witness also found mark where the article runs: they and every
+    line between them are kept (a witness may skip a paragraph inside the article), and before and
+    after them only prose lines (the witness may stop early too). What goes is what page furniture
+    mostly is: link lists, headings and table rows around the article that the witness left out."""
+    if len(text) < MIN_TEXT_CHARS or (len(witness) >= 2 * len(text)
+                                      and shared_share(text, _shingles(witness)) >= CONTAINED):
+        return max(text, witness, key=len)
+    if len(witness) < MIN_WITNESS_CHARS:
+        return text
+    return "\n".join(_vouched_lines(text.splitlines(), witness))
+
+
+def _vouched_lines(lines: list[str], witness: str) -> list[str]:
+    runs, own_lines = _shingles(witness), set(witness.splitlines())
+    # a line too short for a 4-word run (a date, a place) is vouched for when the witness has it too
+    found = [line in own_lines or shared_share(line, runs) >= VOUCHED for line in lines]
+    if not any(found):  # the witness read some other part of the page: nothing to go by
+        return lines
+    first, last = found.index(True), len(found) - 1 - found[::-1].index(True)
+    keep = [first <= i <= last for i in range(len(lines))]
+    for paragraph in _paragraphs(lines):
+        if is_prose(" ".join(lines[i] for i in paragraph)):
+            keep = [k or i in paragraph for i, k in enumerate(keep)]
+    # A few characters beyond are the text's own sign-off or dateline ("PUTRAJAYA", "25 JANUARY
+    # 2022", "Thank you."), which podium reads dates from; furniture is longer.
+    for edge in (range(first), range(last + 1, len(lines))):
+        if sum(len(lines[i]) for i in edge) <= EDGE_CHARS:
+            keep = [k or i in edge for i, k in enumerate(keep)]
+    return [line for line, k in zip(lines, keep) if k]
+
+
+def _paragraphs(lines: list[str]) -> list[list[int]]:
+    """Indices of the lines, grouped into paragraphs: hard-wrapped text ("our colleagues, our" /
+    "neighbors. Do not …") runs on where a line ends mid-sentence and the next starts in lower case."""
+    groups, current = [], []
+    for i, line in enumerate(lines):
+        current.append(i)
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if not (following[:1].islower() and not RUN_ON_END.search(line)):
+            groups.append(current)
+            current = []
+    return groups
 
 # -- language of a document's text ---------------------------------------------------------------
 

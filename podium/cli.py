@@ -302,6 +302,8 @@ def print_hits(hits: list, output: OutputFormat) -> None:
         if hit.question and not hit.snippet.startswith("Q: "):
             question = " ".join(hit.question.split())
             match.append(f"\nQ: {question[:300]}{'…' if len(question) > 300 else ''}", style="dim")
+        if hit.reports:
+            match.append(f"\nquoted in {plural(hit.reports, 'news report')}", style="italic")
         table.add_row(str(hit.date or ""), hit.speaker or "", hit.source_id, match)
     console.print(table)
     console.print(plural(len(hits), "hit"))

@@ -32,7 +32,7 @@ ROLE_NOUNS = (
     "manager|adviser|advisor|author|envoy|representative|administrator|commissioner|secretary-general"
 )
 # "the spokeswoman", and "China's foreign ministry spokesperson" when no name follows it
-ROLE = re.compile(rf"(?:\bthe|(?<![\w'’])[A-Z][\w.-]*['’]s) ((?:[A-Za-z-]+ ){{0,3}}(?:{ROLE_NOUNS}))\b(?! [A-Z])")
+ROLE = re.compile(rf"(?:\b[Tt]he|(?<![\w'’])[A-Z][\w.-]*['’]s) ((?:[A-Za-z-]+ ){{0,3}}(?:{ROLE_NOUNS}))\b(?! [A-Z])")
 ORG_NOUN = re.compile(r"\b[Tt]he (?:[a-z-]+ ){0,2}(?:statement|ministry|department|company|group|office|government|"
                       r"agency|military|embassy|council|commission|committee|court|police|report|release|"
                       r"league|army|party|administration|organisers|organizers)\b")
@@ -57,7 +57,9 @@ league council commission agency court times news post productions foundation as
 police army forces authority organization organisation institute center centre service services
 administration assembly parliament congress senate reuters twitter facebook google airlines airline systems
 robotics media network museum hospital church school club street road province district city county island
-river brothers nations world brands space observatory telescope aerospace""".split())
+river brothers nations world brands space observatory telescope aerospace act treaty accord
+agreement convention strategy initiative programme program doctrine lake sea ocean mountain mountains
+valley strait gulf peninsula""".split())
 STOP_WORDS = set("""the a an in on at but and however later during after before when while this that these
 those it its both all many some as for if here there we i he she they his her their our meanwhile still yet
 also now today yesterday tonight according since despite with without from to of by under over following
@@ -124,15 +126,25 @@ def candidates(text: str, start: int, end: int) -> list[Candidate]:
 
 
 def _run_candidates(match: re.Match) -> list[Candidate]:
-    tokens = match.group(0).split(" ")
-    offset = match.start()
+    return _tokens_candidates(match.string, match.start(), match.group(0).split(" "))
+
+
+def _tokens_candidates(string: str, offset: int, tokens: list[str]) -> list[Candidate]:
+    """The candidates of a run of capitalised tokens; a possessive ends one ("Chinese Foreign
+    Ministry's"), and what follows it is read as a run of its own ("Spokesperson Hua Chunying")."""
     while tokens and _bare(tokens[0]) in STOP_WORDS:
         offset += len(tokens.pop(0)) + 1
     if not tokens:
         return []
     cut = next((i for i, t in enumerate(tokens) if re.search(r"['’]s?$", t)), None)
+    rest = [] if cut is None or cut + 1 >= len(tokens) else tokens[cut + 1:]
     tokens = tokens if cut is None else tokens[:cut + 1]
     words = " ".join(tokens)
+    after = _tokens_candidates(string, offset + len(words) + 1, rest) if rest else []
+    return _candidates_of(string, offset, tokens, words) + after
+
+
+def _candidates_of(string: str, offset: int, tokens: list[str], words: str) -> list[Candidate]:
     possessive = re.search(r"['’]s?$", tokens[-1])
     if possessive:
         tokens[-1] = tokens[-1][:possessive.start()]
@@ -140,8 +152,8 @@ def _run_candidates(match: re.Match) -> list[Candidate]:
     name, title = tokens[titles:], " ".join(tokens[:titles])
     end = offset + len(words)
     # "the Office of Human Rights", "a scientist at Goddard", "the Gush Etzion bloc": not people
-    part_of_org = not titles and re.search(r"\b(?:of|for|in|at|from|the)\s+(?:the\s+)?$", match.string[max(0, offset - 10):offset])
-    if is_address(match.string, offset, tokens):
+    part_of_org = not titles and re.search(r"\b(?:of|for|in|at|from|the)\s+(?:the\s+)?$", string[max(0, offset - 10):offset])
+    if is_address(string, offset, tokens):
         return [Candidate(offset, end, "address", words)]
     if not name or part_of_org or any(_bare(t) in ORG_WORDS for t in name) or re.fullmatch(r"[A-Z.]+", name[-1]) \
             or names_place_or_body(" ".join(name)):
@@ -162,6 +174,17 @@ def _bare(token: str) -> str:
     return re.sub(r"['’]s?$", "", token).lower().rstrip(".") if token not in ("U.S.",) else "u.s."
 
 
+GENERIC_ROLE_NOUNS = {"diplomat", "official", "representative"}  # any titled person may be one
+
+
+def _holds(person: Person, noun: str) -> bool:
+    """Whether a role noun ("the spokeswoman", "the diplomat") may name this person."""
+    role = (person.role or "").lower()
+    if noun in GENERIC_ROLE_NOUNS:
+        return bool(role)
+    return (noun[:6] in role) if noun.startswith("spokes") else noun in role
+
+
 class Cast:
     """The people an article names, in the order it names them, with what it says about them."""
 
@@ -171,6 +194,7 @@ class Cast:
         self.people: list[Person] = []
         self._registered_names: dict[str, Speaker | None] = {}
         self.seen: list[tuple[int, Person]] = []
+        self.speakers: list[tuple[int, Person]] = []  # (offset, person) of each statement read so far
         self.sentences = sentence_spans(text, spans) if sentences is None else sentences
         for cand in candidates(text, 0, len(text)):
             if any(s.start <= cand.start < s.end for s in spans) or cand.kind not in ("run", "token", "possessive"):
@@ -188,9 +212,11 @@ class Cast:
         elif cand.kind == "token":
             person = self._match_token(cand.name) or (self._new(cand.name, None, None, None) if create else None)
         elif cand.kind == "pronoun" and cand.words.lower() != "they":  # "they": a group, not a person
-            person = self._recent(pos, PRONOUN_GENDER.get(cand.words.lower()))
+            gender = PRONOUN_GENDER.get(cand.words.lower())
+            person = self._last_speaker(pos, gender) or self._recent(pos, gender)
         elif cand.kind == "role":
-            person = self._by_role(cand.words, pos)
+            noun = cand.words.split()[-1].lower()
+            person = self._last_speaker(pos, GENDER_WORDS.get(noun), noun) or self._by_role(cand.words, pos)
         if person:
             person.confirmed = True
             self.seen.append((cand.start, person))
@@ -312,6 +338,27 @@ class Cast:
                 continue
             return person
         return None
+
+    def spoke(self, pos: int, person: Person | None) -> None:
+        """A statement of this person was read at `pos`."""
+        if person:
+            self.speakers.append((pos, person))
+
+    def _last_speaker(self, pos: int, gender: str | None, noun: str | None = None) -> Person | None:
+        """In a paragraph that names nobody before `pos`, a pronoun or role noun continues the
+        speaker of the paragraph before ("\"…,\" he said." after a paragraph where he spoke and
+        someone else was mentioned in passing)."""
+        paragraph_start = self.text.rfind("\n", 0, pos) + 1
+        previous_start = self.text.rfind("\n", 0, max(paragraph_start - 1, 0)) + 1
+        if paragraph_start == 0 or any(paragraph_start <= at < pos for at, _ in self.seen):
+            return None
+        spoken = [(at, person) for at, person in self.speakers if previous_start <= at < pos]
+        if not spoken:
+            return None
+        at, person = max(spoken, key=lambda pair: pair[0])
+        if (gender and person.gender and person.gender != gender) or (noun and not _holds(person, noun)):
+            return None
+        return person
 
     def _by_role(self, words: str, pos: int) -> Person | None:
         noun = words.split()[-1].lower()

@@ -15,7 +15,8 @@ CUE_WORDS = (
     "argues|claimed|claims|warned|warns|noted|notes|explained|explains|commented|comments|"
     "continued|continues|tweeted|wrote|writes|announced|announces|reiterated|confirmed|"
     "acknowledged|admitted|testified|asked|urged|concluded|stressed|emphasized|emphasised|"
-    "replied|responded|remarked|declared|denied|maintained|quipped|recalled"
+    "replied|responded|remarked|declared|denied|maintained|quipped|recalled|underlined|underscored|"
+    "highlighted|pointed out"
 )
 CUE = re.compile(r"\b(?:" + CUE_WORDS + r")\b")
 # Verbs that report a clause without "that" ("Shotwell said Starship will …").
@@ -23,9 +24,10 @@ BARE_CLAUSE_CUES = {"said", "says", "say", "stated", "states", "insisted", "insi
                     "told", "tells", "asserted", "argued"}
 # Verbs that may follow the clause they report ("…, Hege said." / "…, says John Petrides").
 INVERTED_CUES = {"said", "says", "added", "adds", "noted", "explained", "argued", "insisted", "wrote",
-                 "writes", "continued", "asserted", "stated", "warned", "explains", "notes"}
+                 "writes", "continued", "asserted", "stated", "warned", "explains", "notes", "told",
+                 "underlined", "stressed", "emphasized", "emphasised", "pointed out"}
 # Verbs that report a clause only with "that" ("Volker reiterated that …").
-THAT_CUES = BARE_CLAUSE_CUES | {"announced", "reiterated", "confirmed", "acknowledged", "admitted",
+THAT_CUES = BARE_CLAUSE_CUES | {"pointed out", "underlined", "underscored", "highlighted", "announced", "reiterated", "confirmed", "acknowledged", "admitted",
                                 "testified", "denied", "wrote", "tweeted", "stressed", "emphasized",
                                 "emphasised", "maintained", "concluded", "argues", "claims", "warns",
                                 "notes", "explains", "writes", "recalled", "claimed", "explained",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from podium.people import Attribution, Cast, sentence_subject, speaker_at
+from podium.people import Attribution, Cast, candidates, sentence_subject, speaker_at
 from podium.quote_spans import (BARE_CLAUSE_CUES, CUE, INVERTED_CUES, PARTICIPLE, PREPOSITIONS, THAT_CUES,
                                 Span, is_label, offset_of_word, outside_words, overlaps, paragraphs,
                                 quoted_spans, segment_after, segment_before, sentence_of, sentence_spans,
@@ -103,6 +103,7 @@ class _Reader:
             return
         self.by_span[span] = attribution
         self.last = attribution, self._para_index(span.end)
+        self.cast.spoke(span.start, attribution[0].person)
         if self._long(span):
             speaker, cue, context = attribution
             words = re.sub(r"\s*\n+\s*[“\"‘]?", " ", self.text[span.start:span.end]).strip()
@@ -140,6 +141,7 @@ class _Reader:
                 self.found.append(_quote(self.text[clause.start:clause.end].strip(), "indirect", speaker,
                                          clause, cue, context))
                 self.last = (speaker, cue, context), self._para_index(sentence.start)
+                self.cast.spoke(clause.start, speaker.person)
 
 
 def _before_quote(text: str, piece: Span) -> Span | None:
@@ -163,9 +165,34 @@ def _attribute_span(text, span, spans, sentences, paras, cast):
 
 # -- indirect statements --------------------------------------------------------------------------
 
+ACCORDING_TO = re.compile(r"(?:,\s*|\s+)according to\s+|^\s*According to\s+")
+
+
+def _according_to(text, piece: Span, cast):
+    """(clause, speaker, cue) for "…, according to Zhao." and "According to Zhao, …"."""
+    match = ACCORDING_TO.search(text, piece.start, piece.end)
+    if not match:
+        return None
+    named = candidates(text, match.end(), min(piece.end, match.end() + 80))
+    if not named or named[0].start != match.end() or named[0].kind not in ("run", "token", "pronoun", "role"):
+        return None
+    if re.match(r"\s+(?:of|at|from)\s", text[named[0].end:named[0].end + 6]):
+        return None  # "according to Sui-Lee Wee of the New York Times": a reporter's account, cited
+    person = cast.resolve(named[0], match.start(), create=False)
+    leading = match.group(0).strip().startswith("According")
+    clause = Span(named[0].end + 1, piece.end) if leading else Span(piece.start, match.start())
+    if not person or word_count(text[clause.start:clause.end]) < MIN_QUOTE_WORDS:
+        return None
+    return clause, Attribution(person, named[0].words), "according to"
+
+
 def _reported_clause(text, piece: Span, cast, part="all", quoted=None):
-    """(clause, speaker, cue) for "X said (that) …", "…, X said." or "…, saying …" in a sentence
-    (`part`: the whole sentence, the head before a quote or the tail after it)."""
+    """(clause, speaker, cue) for "X said (that) …", "…, X said.", "…, saying …" or "…, according
+    to X" in a sentence (`part`: the whole sentence, the head before a quote or the tail after it)."""
+    if part == "all":
+        found = _according_to(text, piece, cast)
+        if found:
+            return found
     if part != "tail":
         for cue in CUE.finditer(text, piece.start, piece.end):
             head = Span(piece.start, cue.start())
@@ -237,7 +264,7 @@ def _inverted(text, sentence: Span, cue: re.Match, cast):
         speaker = speaker_at(text, subject_span, cue, cast, before_only=True)
     elif re.match(r"\s*[A-Z]", tail):
         speaker = speaker_at(text, Span(cue.end(), sentence.end), cue, cast, after_only=True)
-    if not speaker or not speaker.person or not re.match(r"\s*(?:[,.;]|$|(?:in|on|at|via|after|during)\b)", _after_name(tail)):
+    if not speaker or not speaker.person or not AFTER_INVERTED_NAME.match(_after_name(tail)):
         return None
     if re.match(r"\s*,", tail) and word_count(tail) >= MIN_QUOTE_WORDS and not PARENTHETICAL_END.match(tail):
         clause = Span(sentence.start, sentence.end)  # a parenthetical "…, he said, …"
@@ -246,6 +273,10 @@ def _inverted(text, sentence: Span, cue: re.Match, cast):
     return clause, speaker, cue.group(0)
 
 
+# What may follow the speaker of an inverted cue: the sentence's end, a time or place, or whom
+# she told ("…, Hua told reporters on Monday", "…, Geng told a regular press briefing").
+AFTER_INVERTED_NAME = re.compile(r"\s*(?:[,.;]|$|(?:in|on|at|via|after|during)\b|(?:(?:a|the|an)\s+)?(?:[\w-]+\s+){0,3}"
+                                 r"(?:briefing|conference|reporters|journalists|media|press|newsmen|lawmakers)\b)")
 PARENTHETICAL_END = re.compile(r"\s*,\s*(?:offering|adding|saying|referring|citing|according|as|who|in|on|at|via)\b")
 
 

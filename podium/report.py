@@ -31,6 +31,7 @@ import matplotlib.dates as mdates  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from podium.summary import excerpt  # noqa: E402
 from storage.db import open_reader  # noqa: E402
 from storage.reports import Period, ReportData, report_data  # noqa: E402
 
@@ -266,6 +267,8 @@ def html_body(data: ReportData, png_name: str, generated: dt.datetime) -> list[s
                [(s, name, docs, first, last, n) for s, name, docs, n, first, last in data.sources]),
         _table("speakers", "Top speakers", ("speaker", "statements"), data.speakers),
         _table("countries", "Countries mentioned", ("country", "code", "statements"), data.countries),
+        _table("reported", "Most reported answers", ("date", "speaker", "answer", "outlets", "reports"),
+               [(day, speaker, excerpt(answer, 160), outlets, n) for day, speaker, answer, n, outlets in data.reported]),
     ]
 
 

@@ -7,6 +7,8 @@ from rich.console import Console
 from podium.output import OutputFormat, plural, write_rows
 
 TOP_SPEAKERS = 12
+PRESS_PAIRS = 5  # "answer → reported by" pairs shown
+EXCERPT = 90
 SOURCE_COLUMNS = ("source", "outcome", "pages fetched", "documents", "statements", "errors", "why")
 
 
@@ -55,6 +57,32 @@ def source_rows(summary: dict) -> list[tuple]:
             for source, outcome, fetched, documents, statements, errors, reason in summary["per_source"]]
 
 
+def excerpt(text: str | None, width: int = EXCERPT) -> str:
+    words = " ".join((text or "").split())
+    return words if len(words) <= width else words[:width - 1].rstrip() + "…"
+
+
+def press_sentence(summary: dict) -> str | None:
+    links = summary.get("press_links") or []
+    if not links:
+        return None
+    return (f"how the press reported it: {plural(len(links), 'link')} between news quotes and the briefing "
+            f"answers they report; all of them: SELECT * FROM v_press_coverage")
+
+
+def press_pairs(summary: dict) -> list[tuple]:
+    """(answer, reported by) rows: the answer's day, speaker and words; the outlet and its quote."""
+    return [(f"{day} {speaker}: {excerpt(answer)}", f"{outlet} ({method}, {score:.2f}): {excerpt(quote)}")
+            for day, speaker, answer, outlet, quote, method, score in (summary.get("press_links") or [])[:PRESS_PAIRS]]
+
+
+def print_press(console: Console, summary: dict) -> None:
+    sentence = press_sentence(summary)
+    if sentence:
+        console.print(sentence, highlight=False, soft_wrap=True)
+        write_rows(["answer", "→ reported by"], press_pairs(summary), OutputFormat.table, console)
+
+
 def print_run(console: Console, summary: dict) -> None:
     """The summary of a run on the terminal: headline, sentences, tables of sources, speakers, errors."""
     failed = summary["run"].get("status") == "failed"
@@ -74,6 +102,7 @@ def print_run(console: Console, summary: dict) -> None:
         write_rows(["speaker", "statements this run"], speakers[:TOP_SPEAKERS], OutputFormat.table, console)
     if len(speakers) > TOP_SPEAKERS:
         console.print(f"… and {plural(len(speakers) - TOP_SPEAKERS, 'more speaker')}")
+    print_press(console, summary)
     if summary["errors"]:
         write_rows(["stage", "url", "error", "http status"], summary["errors"][:20], OutputFormat.table, console)
         if len(summary["errors"]) > 20:

@@ -1,13 +1,15 @@
 """Copy the bundled replay snapshot from ../shared/corpus (run by hand; see PROVENANCE.md).
 
 The snapshot is a compact, fixed subset of the recorded pages: every listing page plus
-every fourth detail page of the China MFA English column and the pages with known
-title defects, copied byte for byte with their index rows.
+every fourth detail page of the China MFA English column, the pages with known
+title defects and the transcripts the bundled press reports quote (build_press_reports.py),
+copied byte for byte with their index rows.
 """
 import shutil
 import sys
 from pathlib import Path
 
+from build_press_reports import quoted_transcripts
 from podium.replay import read_index, write_index
 
 HERE = Path(__file__).parent
@@ -30,12 +32,16 @@ def copy_recorded(src: Path, dst: Path, chosen: list[dict]) -> None:
     write_index(dst, chosen)
 
 
+def sampled_en_details(rows: list[dict]) -> set[str]:
+    """Every fourth detail page and the special ones (the fmprc_zh snapshot pairs its days with these)."""
+    details = sorted(r["file"] for r in rows if r["file"].startswith("detail/"))
+    return {f for i, f in enumerate(details) if i % 4 == 0} | {f"detail/{stem}.shtml" for stem in FMPRC_EN_SPECIAL}
+
+
 def build_fmprc_en() -> None:
     src, dst = CORPUS / "fmprc" / "en", HERE / "fmprc_en"
     rows = read_index(src)
-    details = sorted(r["file"] for r in rows if r["file"].startswith("detail/"))
-    keep = {f for i, f in enumerate(details) if i % 4 == 0}
-    keep |= {f"detail/{stem}.shtml" for stem in FMPRC_EN_SPECIAL}
+    keep = sampled_en_details(rows) | {f"detail/{stem}.shtml" for stem in quoted_transcripts()["fmprc/en"]}
     chosen = [r for r in rows if r["file"].startswith("list/") or r["file"] in keep]
     copy_recorded(src, dst, chosen)
     print(f"fmprc_en: {len(chosen)} files", file=sys.stderr)

@@ -5,7 +5,9 @@ A compact, fixed subset of the recorded China MFA 发言人表态 pages of 2018�
   * every other 例行记者会 transcript dated on a day the fmprc_en snapshot also holds (the en/zh
     join is tested on those days);
   * the transcripts around the switch from 问/答 to named turns (2020-03);
-  * the other item kinds of the column: 答记者问, 发表谈话, announcements without a question.
+  * the other item kinds of the column: 答记者问, 发表谈话, announcements without a question;
+  * the transcripts the bundled press reports quote (build_press_reports.py), with the listing
+    pages down to the oldest of them.
 Files are copied byte for byte (detail pages stay gzipped as in the corpus) with their index rows.
 Then the pages of today's site (build_fmprc_zh_today.py): a sample of ../shared/corpus/fmprc_zh_2020s
 and two synthetic listing pages in today's layout. One index.csv lists both.
@@ -14,14 +16,15 @@ import shutil
 import sys
 from pathlib import Path
 
-from build import copy_recorded
+from build import copy_recorded, sampled_en_details
+from build_press_reports import quoted_transcripts
 from build_fmprc_zh_today import build_today
 from podium.dates import full_title_date
 from podium.replay import read_index, write_index
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "fmprc" / "zh"
-EN_INDEX = HERE / "fmprc_en" / "index.csv"
+EN_CORPUS = CORPUS.parent / "en"
 TARGET = HERE / "fmprc_zh"
 LISTING_PAGES = 31  # default.shtml … default_30.shtml
 
@@ -43,23 +46,35 @@ UNUSUAL_TURNS = {"t1681160", "t1723659", "t1749650"}
 
 
 def en_dates() -> set[str]:
+    """The days of the fmprc_en snapshot's sampled transcripts (not those added for press reports)."""
+    rows = read_index(EN_CORPUS)
+    sampled = sampled_en_details(rows)
     dates = set()
-    for row in read_index(EN_INDEX.parent):
+    for row in rows:
         day = full_title_date(row["list_anchor_text"] or row["title"])
-        if row["file"].startswith("detail/") and day:
+        if row["file"] in sampled and day:
             dates.add(day.isoformat())
     return dates
 
 
+def listing_pages(rows: list[dict], quoted: set[str]) -> int:
+    """LISTING_PAGES, or more: enough for the crawl to reach every quoted transcript."""
+    listed_on = [r["listed_on"] for r in rows if Path(r["file"]).name.split(".")[0] in quoted]
+    numbers = [int(name.split("_")[1].split(".")[0]) if "_" in name else 0 for name in listed_on]
+    return max([LISTING_PAGES - 1, *numbers]) + 1
+
+
 def chosen_rows(rows: list[dict]) -> list[dict]:
-    listings = {"list/default.shtml"} | {f"list/default_{i}.shtml" for i in range(1, LISTING_PAGES)}
+    quoted = quoted_transcripts()["fmprc/zh"]
+    pages = listing_pages(rows, quoted)
+    listings = {"list/default.shtml"} | {f"list/default_{i}.shtml" for i in range(1, pages)}
     oldest = min(r["list_date"] for r in rows if r["listed_on"] == f"default_{LISTING_PAGES - 1}.shtml")
     shared_days = en_dates()
     briefings = sorted((r for r in rows if r["file"].startswith("detail/") and r["list_date"] >= oldest
                         and r["list_date"] in shared_days and "例行记者会" in r["list_anchor_text"]),
                        key=lambda r: r["list_date"])
     keep = {r["file"] for r in briefings[::2]}
-    keep |= {f"detail/{stem}.shtml.gz" for stem in SWITCH | OTHER_KINDS | UNUSUAL_TURNS}
+    keep |= {f"detail/{stem}.shtml.gz" for stem in SWITCH | OTHER_KINDS | UNUSUAL_TURNS | quoted}
     return [r for r in rows if r["file"] in listings or r["file"] in keep]
 
 

@@ -5,8 +5,9 @@ crawler in 2024 and re-serialised by R's xml2, so not byte-exact):
   * SAMPLE: 32 detail pages, every spokesperson, both detail templates (#News_Body_Title until late
     2021, div.news-title h1 after), questions in <b> (2020–21) and in <strong>, and the column's
     single answers, statements and announcements; copied byte for byte (gzipped as in the corpus);
-  * two SYNTHETIC listing pages in today's layout, index.shtml and index_1.shtml, listing exactly
-    the sample, newest first, as the crawler's listing order had them.
+  * the transcripts the bundled press reports quote (build_press_reports.py), copied the same way;
+  * SYNTHETIC listing pages in today's layout, index.shtml, index_1.shtml …, listing exactly these
+    pages, newest first, as the crawler's listing order had them.
 Each page's URL is the one the crawler fetched it at: the repository's article_urls.RDS lists the
 1000 links its listings gave, all on www.mfa.gov.cn; page raw/<n> is link n. That URL is
 https://www.mfa.gov.cn + the path the page declares in <meta name="Url"> (under /web/), as checked
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
+from build_press_reports import quoted_transcripts
 from podium.replay import read_index
 
 HERE = Path(__file__).parent
@@ -110,7 +112,8 @@ def detail_rows() -> list[dict]:
     """The sample's index rows, newest first (the crawler's listing order: raw/1 was its first link)."""
     by_stem = {Path(r["file"]).name.split(".")[0]: r for r in read_index(CORPUS)}
     rows = []
-    for stem in SAMPLE:
+    quoted = sorted(quoted_transcripts()["fmprc_zh_2020s"] - set(SAMPLE))
+    for stem in SAMPLE + quoted:
         source = by_stem[stem]
         body = gzip.decompress((CORPUS / source["file"]).read_bytes())
         title, shown = page_title(body)

@@ -58,6 +58,8 @@ class ReportData:
     countries: list[tuple[str, str, int]] = field(default_factory=list)  # (country, alpha-2, statements)
     sources: list[tuple[str, str, int, int, dt.date | None, dt.date | None]] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    # (answer date, speaker, answer, reports quoting it, outlets)
+    reported: list[tuple[dt.date, str, str, int, str]] = field(default_factory=list)
 
 
 def weekly_counts(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple]:
@@ -104,6 +106,17 @@ def totals(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, int]:
     return dict(zip(("statements", "documents", "sources", "speakers"), row))
 
 
+def most_reported(con: duckdb.DuckDBPyConnection, period: Period, limit: int = TOP) -> list[tuple]:
+    """The briefing answers of the period quoted by the most news reports."""
+    where, params = period.condition("answer_date")
+    return con.execute(
+        f"SELECT answer_date, speaker, any_value(answer), any_value(reports),"
+        f" string_agg(DISTINCT outlet, ', ' ORDER BY outlet) FROM v_press_coverage WHERE {where}"
+        f" GROUP BY answer_id, answer_date, speaker ORDER BY 4 DESC, answer_date DESC, speaker LIMIT ?",
+        [*params, limit]).fetchall()
+
+
 def report_data(con: duckdb.DuckDBPyConnection, period: Period) -> ReportData:
     return ReportData(period, weekly_counts(con, period), top_speakers(con, period),
-                      top_countries(con, period), per_source(con, period), totals(con, period))
+                      top_countries(con, period), per_source(con, period), totals(con, period),
+                      most_reported(con, period))

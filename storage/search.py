@@ -25,7 +25,7 @@ import tantivy
 
 from podium.speakers import normalise_name
 from podium.suggest import did_you_mean, suggestions
-from storage.db import open_reader, reader_path
+from storage.db import id_table, open_reader, reader_path
 from storage.search_index import CJK, SearchError, archive_file, cjk_bigrams, index_dir, open_index
 
 QUESTION_BOOST = 0.5  # a match in the question counts, but less than one in the answer itself
@@ -78,6 +78,7 @@ class Hit(NamedTuple):
     question: str | None
     snippet: str
     text: str
+    reports: int = 0  # news reports quoting this statement (v_press_coverage)
 
 
 def registry_ids(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
@@ -312,7 +313,21 @@ def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20,
     index = index_at(index_path or index_dir(archive_file(con)))
     speakers = speaker_keys(con, filters.speaker) if filters.speaker else []
     check_filters(con, index, filters, speakers)
-    return index.search(query, filters, limit, speakers)
+    return with_reports(con, index.search(query, filters, limit, speakers))
+
+
+_REPORTS_QUOTING = ("SELECT l.source_statement_id, count(DISTINCT q.doc_id) FROM statement_links l"
+                    " JOIN statements q ON q.statement_id = l.statement_id"
+                    " WHERE l.source_statement_id IN (SELECT id FROM _hits) GROUP BY ALL")
+
+
+def with_reports(con: duckdb.DuckDBPyConnection, hits: list[Hit]) -> list[Hit]:
+    """The hits, each with the number of news reports quoting it."""
+    if not hits:
+        return hits
+    with id_table(con, [hit.statement_id for hit in hits], "_hits"):
+        quoted = dict(con.execute(_REPORTS_QUOTING).fetchall())
+    return [hit._replace(reports=quoted.get(hit.statement_id, 0)) for hit in hits]
 
 
 def index_at(path: Path) -> SearchIndex:
@@ -333,4 +348,8 @@ def search_archive(archive: Path, query: str, filters: Filters = Filters(), limi
         with open_reader(archive) as con:
             return search(con, query, limit, filters, index_path=index_dir(archive))
     reader_path(archive)  # a missing archive is named as such, not as a missing index
-    return index_at(index_dir(archive)).search(query, filters, limit)
+    hits = index_at(index_dir(archive)).search(query, filters, limit)
+    if not hits:
+        return hits
+    with open_reader(archive) as con:
+        return with_reports(con, hits)
