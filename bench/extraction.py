@@ -8,6 +8,10 @@ per page, true/false positives and false negatives are normalised by their sum s
 weighs the same; precision and recall are averaged over the pages, and F1 is their harmonic mean.
 
     .venv/bin/python bench/extraction.py [DIR] [--limit N] [--metadata]
+
+DIR defaults to the scrapinghub pages podium's rules were chosen on (dev). Pages no rule was
+written for are in the same layout in /work/shared/unseen-extraction: `tune/` to look at while
+changing a rule, `unseen/` only to score the result (L3S-GN1 news pages; see its PROVENANCE.md).
 """
 from __future__ import annotations
 

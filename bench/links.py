@@ -39,10 +39,13 @@ from podium.speakers import registry  # noqa: E402
 from storage.db import open_archive  # noqa: E402
 from storage.extracted import ExtractionStage, arrow_schemas, empty_folder  # noqa: E402
 from storage.links import link_statements  # noqa: E402
+from storage.registry import sync_sources, sync_speakers  # noqa: E402
 
 ANNOTATIONS = ROOT / "tests" / "fixtures" / "press_reports"
 SNAPSHOTS = ROOT / "snapshots"
 REPORTS, TRANSCRIPTS = "press_reports", ("fmprc_en", "fmprc_zh")
+# The goals on the test half (issue 14): a missing link beats a wrong one.
+GOALS = {"link P": 0.95, "link R": 0.85, "speaker F1": 0.95, "date acc.": 0.95}
 ZH_OPENING = 10  # characters of a Chinese answer compared; an English one: its first words
 EN_OPENING = 6
 
@@ -69,6 +72,8 @@ def build_archive(path: Path) -> None:
             except Exception as error:  # a page the extractor refuses is no link; say which
                 print(f"not extracted: {page.url}: {error}", file=sys.stderr)
     with open_archive(path) as con, empty_folder(path.parent / "stage") as folder:
+        sync_sources(con, config.sources)  # v_briefing_answers pairs the transcripts of briefing sources
+        sync_speakers(con, reg)
         stage = ExtractionStage(folder, arrow_schemas(con))
         stage.add(extractions)
         stage.load(con)
@@ -167,7 +172,6 @@ def _score_links(annotated: dict | None, statement, links: list[tuple], tally: T
     for text, day, language in links:
         tally.links += 1
         right = any(lang == language and opens_with(text, opening, language) for lang, opening in gold)
-        right = right and (not annotated.get("statement_date") or True)
         tally.links_right += right
         if not right:
             tally.misses.append((report["url"], "wrong link", statement.text[:50], str(day), text[:40]))

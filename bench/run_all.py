@@ -23,7 +23,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import commands, crawl, ducklake, extraction, load, quotes, rss, search  # noqa: E402
+from bench import commands, crawl, ducklake, extraction, links, load, quotes, rss, search  # noqa: E402
 from bench.common import machine  # noqa: E402
 
 progress = Console(stderr=True)
@@ -50,6 +50,7 @@ def run(sizes: dict) -> dict:
             ("commands", commands.measure),
             ("extraction", extraction.measure),
             ("quotes", quotes.measure),
+            ("links", links.measure),
             ("crawl", lambda: crawl.measure(sizes["crawl"])),
             ("load", lambda: load.measure(work / "nightly.duckdb", work, sizes["load"])),
             ("search", lambda: search.measure_sizes(work / "nightly.duckdb", sizes["search"])),
@@ -84,6 +85,16 @@ def quote_rows(rows: list[dict]) -> list[tuple]:
     by = {r["label"]: r["score"] for r in rows}
     return [("quote F1 (dev / held-out articles)", f"{by['all (dev)'].f1:.3f} / {by['all (heldout)'].f1:.3f}",
              "", "", "")]
+
+
+def link_rows(rows: dict[str, dict]) -> list[tuple]:
+    """The link benchmark's halves: dev chose the thresholds, test is only scored; goals are the test half's."""
+    dev, test = rows["dev"], rows["test"]
+    goals = links.GOALS
+    return [(f"press {name} (dev / test half, {dev['quotes'] + test['quotes']} quotes)",
+             f"{dev[key]:.3f} / {test[key]:.3f}", "", f"≥ {goals[key]:.2f}", met(test[key] >= goals[key]))
+            for name, key in (("link precision", "link P"), ("link recall", "link R"),
+                              ("quote → speaker F1", "speaker F1"), ("statement-date accuracy", "date acc."))]
 
 
 def crawl_rows(r: dict) -> list[tuple]:
@@ -145,7 +156,7 @@ def table(results: dict) -> Table:
     for column in ("measure", "podium", "competitor(s)", "goal", "met?"):
         out.add_column(column, justify="left" if column in ("measure", "competitor(s)") else "right")
     for row in (commands.rows(results["commands"]) + extraction_rows(results["extraction"])
-                + quote_rows(results["quotes"]) + crawl_rows(results["crawl"])
+                + quote_rows(results["quotes"]) + link_rows(results["links"]) + crawl_rows(results["crawl"])
                 + load_rows(results["load"]) + search_rows(results["search"]) + rss_rows(results["rss"])
                 + ducklake_rows(results["ducklake"])):
         out.add_row(*row)

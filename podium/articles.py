@@ -50,7 +50,8 @@ from podium.speakers import Registry
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "articles-4"  # 3: news quotes become statements; 4: places, addresses and police reports
+EXTRACTOR_VERSION = "articles-5"  # 3: news quotes become statements; 4: places, addresses and police reports;
+                                 # 5: body text checked against newspaper4k's (podium.cleaning.agreed_body)
 
 # Declared publication dates, strongest first.
 PUBLISHED_META = (

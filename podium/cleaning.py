@@ -127,20 +127,19 @@ def agreed_body(text: str, witness: str) -> str:
 def _vouched_lines(lines: list[str], witness: str) -> list[str]:
     runs, own_lines = _shingles(witness), set(witness.splitlines())
     # a line too short for a 4-word run (a date, a place) is vouched for when the witness has it too
-    found = [line in own_lines or shared_share(line, runs) >= VOUCHED for line in lines]
-    if not any(found):  # the witness read some other part of the page: nothing to go by
+    found = [i for i, line in enumerate(lines) if line in own_lines or shared_share(line, runs) >= VOUCHED]
+    if not found:  # the witness read some other part of the page: nothing to go by
         return lines
-    first, last = found.index(True), len(found) - 1 - found[::-1].index(True)
-    keep = [first <= i <= last for i in range(len(lines))]
+    kept = set(range(found[0], found[-1] + 1))
     for paragraph in _paragraphs(lines):
         if is_prose(" ".join(lines[i] for i in paragraph)):
-            keep = [k or i in paragraph for i, k in enumerate(keep)]
+            kept.update(paragraph)
     # A few characters beyond are the text's own sign-off or dateline ("PUTRAJAYA", "25 JANUARY
     # 2022", "Thank you."), which podium reads dates from; furniture is longer.
-    for edge in (range(first), range(last + 1, len(lines))):
+    for edge in (range(found[0]), range(found[-1] + 1, len(lines))):
         if sum(len(lines[i]) for i in edge) <= EDGE_CHARS:
-            keep = [k or i in edge for i, k in enumerate(keep)]
-    return [line for line, k in zip(lines, keep) if k]
+            kept.update(edge)
+    return [line for i, line in enumerate(lines) if i in kept]
 
 
 def _paragraphs(lines: list[str]) -> list[list[int]]:
@@ -154,6 +153,7 @@ def _paragraphs(lines: list[str]) -> list[list[int]]:
             groups.append(current)
             current = []
     return groups
+
 
 # -- language of a document's text ---------------------------------------------------------------
 

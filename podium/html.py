@@ -82,10 +82,14 @@ def _nearly_labelled(body: bytes, content_type: str | None) -> tuple[str, str]:
                           f"{len(text)} characters are not {encoding} and no other encoding fits")
 
 
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def parse(text: str):
-    """An lxml tree of a page's text."""
+    """An lxml tree of a page's text. An XHTML page's XML declaration is dropped first: lxml
+    refuses a decoded string that still declares an encoding."""
     try:
-        return lxml_html.document_fromstring(text)
+        return lxml_html.document_fromstring(XML_DECLARATION.sub("", text, count=1))
     except Exception as error:  # lxml raises several kinds for unusable input
         raise PageDecodeError(f"not parseable as HTML: {error}") from error
 

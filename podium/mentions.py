@@ -1,4 +1,4 @@
-"""Mentions of countries and international organisations in a statement's text.
+"""Mentions of countries, international organisations and public figures in a statement's text.
 
 The gazetteer (config/gazetteer.yaml, with ISO codes and English names from pycountry) is read
 once and compiled into two regular expressions shaped as tries, so each position in a text costs
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 COUNTRY = "country"
 ORGANISATION = "organisation"
+PERSON = "person"
 LATIN = r"0-9A-Za-z\u00C0-\u024F"  # letters that continue an English word ("Oman" in "Woman")
 ENGLISH_BEFORE = rf"(?<![{LATIN}])"
 ENGLISH_AFTER = rf"(?![{LATIN}$])"  # "$": "US$ 5 billion" is a currency, not a mention
@@ -188,6 +189,17 @@ def _organisation(row: dict, english: dict, chinese: dict) -> Entity:
     return entity
 
 
+def _person(row: dict, english: dict, chinese: dict) -> Entity:
+    """A public figure the briefings and the press name in both scripts ("Fumio Kishida",
+    "Kishida", "岸田文雄"): what lets an English quote and a Chinese answer agree on whom they name."""
+    entity = Entity(row["id"], PERSON, row["name"], None)
+    for surface in [row["name"], *row.get("aliases", [])]:
+        _whole(english, surface, entity.entity_id, row.get("guard"))
+    for surface in row.get("zh", []):
+        _whole(chinese, surface, entity.entity_id)
+    return entity
+
+
 def _entity_ref(ref: str) -> str:
     return f"country:{ref}" if re.fullmatch(r"[A-Z]{2}", ref) else ref
 
@@ -218,6 +230,9 @@ def build(data: dict) -> Gazetteer:
         entities[entity.entity_id] = entity
     for row in data.get("organisations") or []:
         entity = _organisation(row, english, chinese)
+        entities[entity.entity_id] = entity
+    for row in data.get("people") or []:
+        entity = _person(row, english, chinese)
         entities[entity.entity_id] = entity
     _compounds(data.get("zh_compounds") or {}, chinese, entities)
     stops = data.get("stops") or {}
@@ -320,11 +335,12 @@ def _region_names() -> frozenset[str]:
 
 def names_place_or_body(words: str, gaz: Gazetteer | None = None) -> bool:
     """Whether `words` are, as a whole, the name of a country, a region or an organisation:
-    of the gazetteer (except names that are also people's, such as "Jordan") or a region of
+    of the gazetteer (except its people, and names that are also people's, such as "Jordan") or a region of
     pycountry. Such words can never be a person (podium.people)."""
     gaz = gaz or gazetteer()
     key = normalise(words.strip())
     target = gaz.english.get(key)
-    if target is not None and target.parts and target.guard != "person_name":
+    if target is not None and target.parts and target.guard != "person_name" \
+            and gaz.entities[target.parts[0][0]].kind != PERSON:
         return True
     return key in _region_names()

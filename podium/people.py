@@ -32,7 +32,9 @@ ROLE_NOUNS = (
     "manager|adviser|advisor|author|envoy|representative|administrator|commissioner|secretary-general"
 )
 # "the spokeswoman", and "China's foreign ministry spokesperson" when no name follows it
-ROLE = re.compile(rf"(?:\b[Tt]he|(?<![\w'’])[A-Z][\w.-]*['’]s) ((?:[A-Za-z-]+ ){{0,3}}(?:{ROLE_NOUNS}))\b(?! [A-Z])")
+ROLE = re.compile(rf"(?:\b[Tt]he|(?<![\w'’])[A-Z][\w.-]*['’]s) ((?:[A-Za-z-]+ ){{0,3}}(?i:{ROLE_NOUNS}))\b(?! [A-Z])")
+# "a foreign ministry spokesperson said …" in a lede that names her later
+SOME_ROLE = re.compile(rf"\b[Aa]n? ((?:[A-Za-z-]+ ){{0,3}}(?i:{ROLE_NOUNS}))\b(?! [A-Z])")
 ORG_NOUN = re.compile(r"\b[Tt]he (?:[a-z-]+ ){0,2}(?:statement|ministry|department|company|group|office|government|"
                       r"agency|military|embassy|council|commission|committee|court|police|report|release|"
                       r"league|army|party|administration|organisers|organizers)\b")
@@ -121,6 +123,7 @@ def candidates(text: str, start: int, end: int) -> list[Candidate]:
     found = [c for m in RUN.finditer(text, start, end) for c in _run_candidates(m)]
     found += [Candidate(m.start(), m.end(), "pronoun", m.group(0)) for m in PRONOUN.finditer(text, start, end)]
     found += [Candidate(m.start(), m.end(), "role", m.group(1)) for m in ROLE.finditer(text, start, end)]
+    found += [Candidate(m.start(), m.end(), "some_role", m.group(1)) for m in SOME_ROLE.finditer(text, start, end)]
     found += [Candidate(m.start(), m.end(), "org", m.group(0)) for m in ORG_NOUN.finditer(text, start, end)]
     return sorted(found, key=lambda c: c.start)
 
@@ -217,10 +220,18 @@ class Cast:
         elif cand.kind == "role":
             noun = cand.words.split()[-1].lower()
             person = self._last_speaker(pos, GENDER_WORDS.get(noun), noun) or self._by_role(cand.words, pos)
+        elif cand.kind == "some_role":
+            person = self._only_holder(cand.words.split()[-1].lower())
         if person:
             person.confirmed = True
             self.seen.append((cand.start, person))
         return person
+
+    def _only_holder(self, noun: str) -> Person | None:
+        """The one person of the article whose role a noun names ("a spokesperson" when the
+        article names one spokesperson); nobody when it names none or several."""
+        holders = [p for p in self.people if p.role and noun not in GENERIC_ROLE_NOUNS and _holds(p, noun)]
+        return holders[0] if len(holders) == 1 else None
 
     def _mention(self, cand: Candidate) -> Person:
         role, organisation = self._role_of(cand)
@@ -378,6 +389,11 @@ GAP = re.compile(
 )
 
 
+# Between an organisation's name and its spokesperson's ("Chinese Foreign Ministry spokesperson
+# Zhao Lijian"): a role noun and its modifiers.
+TITLED_GAP = re.compile(rf"\s+(?:[a-z-]+\s+){{0,2}}(?i:{ROLE_NOUNS})\s+")
+
+
 def speaker_at(text, segment: Span, cue: re.Match, cast: Cast, before_only=False, after_only=False):
     """The speaker of a cue: the nearest subject before it (allowing an appositive and adverbs
     between), else the name right after it ("said White House Press Secretary Stephanie Grisham")."""
@@ -400,6 +416,10 @@ def speaker_at(text, segment: Span, cue: re.Match, cast: Cast, before_only=False
                                             cue.end() + 120))
     if after and re.fullmatch(r"\s*(?:the\s+)?", text[cue.end():after[0].start]):
         cand = after[0]
+        if cand.kind == "org":  # "announced Chinese Foreign Ministry spokesperson Zhao Lijian"
+            titled = next((c for c in after[1:] if c.kind in ("run", "token")
+                           and TITLED_GAP.fullmatch(text[cand.end:c.start])), None)
+            cand = titled or cand
         return Attribution(cast.resolve(cand, cue.start(), create=True), cand.words)
     return None
 

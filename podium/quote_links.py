@@ -1,20 +1,23 @@
 """Which briefing answer a news quote reports, in the answer's language or across languages.
 
 A quote is compared only with answers of the same speaker given within a few days of the day the
-quote was said (storage/links.py picks them). Two ways of comparing:
+quote was said (storage/links.py picks them). Per quote and answer language, one answer at most,
+found the first of these ways that works (a link's `method`):
 
-- same_language: the quote's words in order inside the answer (a direct quote), or the share of
-  its words the answer holds (a paraphrase);
-- cross_language: no translation model. The quote's English words are looked up among the
-  English glosses of the answer's Chinese words (podium.glossary), each word weighted by how few
-  of the candidate answers hold it; the countries, organisations and people named in the quote's
-  paragraph and in the answer or its question (config/gazetteer.yaml, both scripts) must agree;
-  numbers written in both count too.
+- same_language: the quote's words, in order, inside the answer (a direct quote), or nearly all
+  of a paraphrase's words in it;
+- shared_words: the answer sharing the most telling words and names with the quote (a loose
+  translation or a paraphrase), each word weighted by how few of the candidate answers hold it;
+- cross_language: the same, with no translation model, for an English quote and a Chinese
+  answer: the English glosses of the answer's Chinese words (podium.glossary, CC-CEDICT), the
+  countries, organisations and people both name (config/gazetteer.yaml, both scripts), numbers
+  written in both, and the report's words around the quote against the question;
+- paired_transcript (storage/links.py): the other-language twin of a linked answer, where the
+  briefing was transcribed in both languages (v_briefing_answers).
 
-Per quote and answer language only the best answer is linked, and only when its score clears a
-threshold chosen on the link benchmark's dev half (bench/links.py) and, across languages, beats
-the runner-up by a margin: a missing link beats a wrong one. Every link carries its evidence: the
-shared names and words.
+By words, a link needs a score and a lead over the runner-up chosen on the link benchmark's dev
+half (bench/links.py), and a few shared words: a missing link beats a wrong one. Every link
+carries its evidence: the shared words, names and numbers.
 """
 from __future__ import annotations
 
@@ -42,6 +45,9 @@ DAY_PENALTY = 0.1  # per day between the quote's date and the answer's
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 # How a link was made: the quote's words in order in the answer; the answer's words; its glosses.
 SAME_LANGUAGE, SHARED_WORDS, CROSS_LANGUAGE = "same_language", "shared_words", "cross_language"
+# ... and the other-language twin of a linked answer, where a briefing has both transcripts
+PAIRED = "paired_transcript"
+METHOD_STRENGTH = (SAME_LANGUAGE, SHARED_WORDS, CROSS_LANGUAGE, PAIRED)  # strongest first
 EVIDENCE_WORDS = 8
 
 
@@ -114,6 +120,7 @@ class Link:
     score: float
     method: str
     evidence: dict = field(default_factory=dict)
+    language: str = ""  # the answer's
 
 
 def entities_in(text: str, language: str) -> set[str]:
@@ -140,7 +147,7 @@ def _passage(quote: QuoteSide, answers: list[AnswerSide]) -> Link | None:
         return None
     shared = sorted(quote.stems & english_stems(answer.text), key=len, reverse=True)[:EVIDENCE_WORDS]
     return Link(quote.statement_id, answer.statement_id, round(score, 3), SAME_LANGUAGE,
-                {"words": shared, "entities": sorted(quote.entities & answer.entities)})
+                {"words": shared, "entities": sorted(quote.entities & answer.entities)}, answer.language)
 
 
 def _by_words(quote: QuoteSide, answers: list[AnswerSide], method: str) -> Link | None:
@@ -153,7 +160,7 @@ def _by_words(quote: QuoteSide, answers: list[AnswerSide], method: str) -> Link 
     runner_up = scored[1][0][0] if len(scored) > 1 else 0.0
     if best < WORDS_MIN_SCORE or best - runner_up < WORDS_MARGIN or len(evidence["words"]) < MIN_SHARED_WORDS:
         return None
-    return Link(quote.statement_id, answer.statement_id, round(best, 3), method, evidence)
+    return Link(quote.statement_id, answer.statement_id, round(best, 3), method, evidence, answer.language)
 
 
 def _weights(quote: QuoteSide, answers: list[AnswerSide]) -> dict[str, float]:

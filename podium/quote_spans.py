@@ -25,7 +25,7 @@ BARE_CLAUSE_CUES = {"said", "says", "say", "stated", "states", "insisted", "insi
 # Verbs that may follow the clause they report ("…, Hege said." / "…, says John Petrides").
 INVERTED_CUES = {"said", "says", "added", "adds", "noted", "explained", "argued", "insisted", "wrote",
                  "writes", "continued", "asserted", "stated", "warned", "explains", "notes", "told",
-                 "underlined", "stressed", "emphasized", "emphasised", "pointed out"}
+                 "underlined", "stressed", "emphasized", "emphasised", "pointed out", "announced"}
 # Verbs that report a clause only with "that" ("Volker reiterated that …").
 THAT_CUES = BARE_CLAUSE_CUES | {"pointed out", "underlined", "underscored", "highlighted", "announced", "reiterated", "confirmed", "acknowledged", "admitted",
                                 "testified", "denied", "wrote", "tweeted", "stressed", "emphasized",
@@ -35,7 +35,8 @@ THAT_CUES = BARE_CLAUSE_CUES | {"pointed out", "underlined", "underscored", "hig
 PARTICIPLE = re.compile(r",\s+(?P<cue>saying|adding|admitting|insisting|arguing|claiming|warning|noting)"
                         r"\s+(?:that\s+)?")
 PREPOSITIONS = {"in", "on", "at", "after", "during", "via", "to", "earlier", "later", "last", "this",
-                "before", "from", "through", "over", "with", "while", "when"}
+                "before", "from", "through", "over", "with", "while", "when", "without", "as", "adding",
+                "noting", "citing", "referring", "speaking", "responding"}
 
 
 # -- paragraphs, quoted spans, sentences ---------------------------------------------------------

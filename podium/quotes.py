@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from podium.people import Attribution, Cast, candidates, sentence_subject, speaker_at
+from podium.people import ROLE_NOUNS, Attribution, Cast, candidates, sentence_subject, speaker_at
 from podium.quote_spans import (BARE_CLAUSE_CUES, CUE, INVERTED_CUES, PARTICIPLE, PREPOSITIONS, THAT_CUES,
                                 Span, is_label, offset_of_word, outside_words, overlaps, paragraphs,
                                 quoted_spans, segment_after, segment_before, sentence_of, sentence_spans,
@@ -123,6 +123,12 @@ class _Reader:
         if self.last and self.last[1] == self._para_index(span.start) - 1 and ends_sentence \
                 and not outside_words(self.text, span, self.paras):
             return self.last[0]
+        # '…, according to Zhao. "Countries in the region should be more on the lookout."': a whole
+        # quoted sentence after a statement in its paragraph goes on with that statement
+        whole = re.search(r"[.!?][”\"’']?\s+[“\"‘']$", self.text[para.start:span.start]) and \
+            re.match(r"[”\"’']?\s*$", self.text[span.end + 1:para.end])
+        if self.last and self.last[1] == self._para_index(span.start) and ends_sentence and whole:
+            return self.last[0]
         return None
 
     def _indirect(self, sentence: Span, quotes: list[Span]) -> None:
@@ -171,15 +177,18 @@ ACCORDING_TO = re.compile(r"(?:,\s*|\s+)according to\s+|^\s*According to\s+")
 def _according_to(text, piece: Span, cast):
     """(clause, speaker, cue) for "…, according to Zhao." and "According to Zhao, …"."""
     match = ACCORDING_TO.search(text, piece.start, piece.end)
+    leading = re.match(r"\s*According to\s+", text[piece.start:piece.end])
+    if leading:  # "According to Zhao, …" opening a sentence mid-paragraph (^ is the text's start)
+        match = re.compile(r"\s*According to\s+").match(text, piece.start)
     if not match:
         return None
     named = candidates(text, match.end(), min(piece.end, match.end() + 80))
-    if not named or named[0].start != match.end() or named[0].kind not in ("run", "token", "pronoun", "role"):
+    if not named or named[0].start != match.end() or named[0].kind not in ("run", "token", "pronoun"):
         return None
     if re.match(r"\s+(?:of|at|from)\s", text[named[0].end:named[0].end + 6]):
         return None  # "according to Sui-Lee Wee of the New York Times": a reporter's account, cited
     person = cast.resolve(named[0], match.start(), create=False)
-    leading = match.group(0).strip().startswith("According")
+    leading = bool(leading) or match.group(0).strip().startswith("According")
     clause = Span(named[0].end + 1, piece.end) if leading else Span(piece.start, match.start())
     if not person or word_count(text[clause.start:clause.end]) < MIN_QUOTE_WORDS:
         return None
@@ -224,14 +233,42 @@ def _elided(text, head: Span, cast) -> Attribution | None:
     return None
 
 
+# What may stand between a speech verb and the clause it reports: when and where it was said
+# ("said on Friday", "said at a regular press briefing on Monday"), whom it was told to ("told
+# reporters", "told a daily briefing"), a comma ("said, they had asked …").
+SETTING = re.compile(
+    r"(?:\s*,(?=\s+(?:they|we|he|she|it|there|the|its|their)\s)|\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)\b,?"
+    r"|\s+(?:at|during|in)\s+(?:a|an|the|his|her|its|their|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's)"
+    r"\s+(?:[\w'’-]+\s+){0,3}?(?:briefing|conference|interview|meeting|session|presser)\b,?)")
+AUDIENCE = re.compile(r"\s+(?:(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?(?:briefing|conference|presser|newspaper|"
+                      r"interviewer|audience)|reporters|journalists|the media|media|newsmen|lawmakers)\b,?")
+
+
+def _setting_end(text: str, start: int, end: int, told: bool) -> int:
+    """Where the clause after a speech verb can begin, past its setting (SETTING, AUDIENCE)."""
+    pos, moved = start, True
+    while moved:
+        moved = False
+        for pattern in (SETTING, AUDIENCE) if told else (SETTING,):
+            match = pattern.match(text, pos, end)
+            if match and match.end() > pos:
+                pos, moved = match.end(), True
+    return pos
+
+
 def _clause_after(text, cue: re.Match, sentence: Span) -> Span | None:
     verb = cue.group(0)
-    rest = text[cue.end():sentence.end]
+    if verb not in THAT_CUES:
+        return None
+    told = verb in ("told", "tells")
+    start = _setting_end(text, cue.end(), sentence.end, told)
+    set_apart = start > cue.end()
+    rest = text[start:sentence.end]
     words = rest.split()
-    if not words or verb not in THAT_CUES:
+    if not words:
         return None
     skip = 0
-    if verb in ("told", "tells"):
+    if told and not set_apart:
         that = [i for i, w in enumerate(words[:10]) if w == "that"]
         skip = that[0] if that else (2 if words[0].lower() in ("the", "a", "an") else 1)
         if not that and words[skip:skip + 1] == ["to"]:
@@ -248,7 +285,7 @@ def _clause_after(text, cue: re.Match, sentence: Span) -> Span | None:
     clause_words = words[skip:]
     if len(clause_words) < MIN_QUOTE_WORDS or not re.match(r"[\w“\"‘']", clause_words[0]):
         return None
-    return Span(cue.end() + offset_of_word(rest, skip), sentence.end)
+    return Span(start + offset_of_word(rest, skip), sentence.end)
 
 
 def _inverted(text, sentence: Span, cue: re.Match, cast):
@@ -275,15 +312,21 @@ def _inverted(text, sentence: Span, cue: re.Match, cast):
 
 # What may follow the speaker of an inverted cue: the sentence's end, a time or place, or whom
 # she told ("…, Hua told reporters on Monday", "…, Geng told a regular press briefing").
-AFTER_INVERTED_NAME = re.compile(r"\s*(?:[,.;]|$|(?:in|on|at|via|after|during)\b|(?:(?:a|the|an)\s+)?(?:[\w-]+\s+){0,3}"
-                                 r"(?:briefing|conference|reporters|journalists|media|press|newsmen|lawmakers)\b)")
+AFTER_INVERTED_NAME = re.compile(
+    r"\s*(?:[,.;]|$|(?:in|on|at|via|after|during|without|when|while|before|as|in response|responding|speaking)\b"
+    r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)\b"
+    r"|(?:(?:a|the|an)\s+)?(?:[\w-]+\s+){0,3}(?:briefing|conference|reporters|journalists|media|press|newsmen|lawmakers)\b)")
 PARENTHETICAL_END = re.compile(r"\s*,\s*(?:offering|adding|saying|referring|citing|according|as|who|in|on|at|via)\b")
 
 
 def _after_name(tail: str) -> str:
     """The words after an inverted cue's subject ("says John Petrides, portfolio …" → ", portfolio …")."""
-    match = re.match(r"\s*(?:[A-Z][\w'’.-]*\s*)*", tail)
+    match = NAME_WITH_TITLE.match(tail)
     return tail[match.end():] if match else tail
+
+
+# A name with its title before it: "Chinese Foreign Ministry spokesperson Zhao Lijian".
+NAME_WITH_TITLE = re.compile(rf"\s*(?:(?:[A-Z][\w'’.-]*|(?:{ROLE_NOUNS})(?=\s+[A-Z]))\s*)*")
 
 
 def _quote(words, kind, speaker: Attribution, span: Span, cue, context) -> Quote:

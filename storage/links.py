@@ -8,7 +8,7 @@ from collections import defaultdict
 import duckdb
 
 from podium.near_dups import MAX_DISTANCE
-from podium.quote_links import AnswerSide, QuoteSide, links_for
+from podium.quote_links import METHOD_STRENGTH, PAIRED, AnswerSide, Link, QuoteSide, links_for
 from storage.db import id_table
 
 QUOTE_KINDS = ("direct_quote", "indirect")
@@ -58,6 +58,8 @@ _QUOTES = f"""
     FROM statements q JOIN documents d USING (doc_id)
     WHERE q.statement_id IN (SELECT id FROM _quotes) AND d.near_dup_of IS NULL
 """
+_TWINS = ("SELECT en_statement_id, zh_statement_id FROM v_briefing_answers"
+          " WHERE en_statement_id IN (SELECT id FROM _answers) OR zh_statement_id IN (SELECT id FROM _answers)")
 _ANSWERS = f"""
     SELECT q.statement_id, a.statement_id, a.text, a.question, coalesce(a.language, d.language, 'en'),
            a.statement_date
@@ -84,12 +86,35 @@ def link_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> int:
             candidates[quote_id].append(AnswerSide(*answer))
         found = [link for quote_id, row in quotes.items()
                  for link in links_for(_quote_side(row), candidates.get(quote_id, []))]
+        found = _through_pairs(con, found)
         con.execute("DELETE FROM statement_links WHERE statement_id IN (SELECT id FROM _quotes)")
     if found:
         con.executemany("INSERT OR REPLACE INTO statement_links VALUES (?, ?, ?, ?, ?)",
                         [[k.quote_id, k.answer_id, k.score, k.method, json.dumps(k.evidence, ensure_ascii=False)]
                          for k in found])
     return len(found)
+
+
+def _through_pairs(con: duckdb.DuckDBPyConnection, found: list[Link]) -> list[Link]:
+    """A quote linked to an answer of a briefing transcribed in both languages (v_briefing_answers
+    pairs the English and Chinese answers, turn by turn) is linked to the answer's twin in the
+    other language too. Links are taken strongest first (a passage, shared words, glosses), one
+    per quote and language, so a pair outranks a weaker match in the twin's language."""
+    with id_table(con, sorted({k.answer_id for k in found}), "_answers"):
+        pairs = con.execute(_TWINS).fetchall()
+    twins = {a: (b, "zh") for a, b in pairs} | {b: (a, "en") for a, b in pairs}
+    kept, taken = [], set()
+    for link in sorted(found, key=lambda k: METHOD_STRENGTH.index(k.method)):
+        if (link.quote_id, link.language) in taken:
+            continue
+        kept.append(link)
+        taken.add((link.quote_id, link.language))
+        other, language = twins.get(link.answer_id, (None, None))
+        if other and (link.quote_id, language) not in taken:
+            kept.append(Link(link.quote_id, other, link.score, PAIRED, {**link.evidence, "twin_of": link.answer_id},
+                             language))
+            taken.add((link.quote_id, language))
+    return kept
 
 
 def _quote_side(row) -> QuoteSide:

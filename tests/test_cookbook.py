@@ -62,7 +62,7 @@ def test_the_readme_first_query_gives_each_statement_once(demo_archive):
     # "… to the leaders of several countries, including NATO member states, …"; the answer begins
     # "China has received the proposal from the Russian side."
     rows = run_query(demo_archive, query).rows
-    assert [r[:2] for r in rows if r[3].startswith("According to reports, Russian President Vladimir Putin")
+    assert [r[:2] for r in rows if (r[3] or "").startswith("According to reports, Russian President Vladimir Putin")
             and r[4].startswith("China has received the proposal from the Russian side.")] == [
         (dt.date(2019, 9, 27), "Geng Shuang")]
 

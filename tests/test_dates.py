@@ -14,7 +14,8 @@ from podium.dates import date_of_briefing, date_of_listed_item, title_date
 from podium.extract import StoredPage
 from podium.gov_uk import item_date
 from podium.html import parse
-from podium.news_dates import statement_date
+from podium.news_dates import settle_dates, statement_date
+from podium.quotes import find_quotes
 from podium.settings import settings
 from podium.speakers import registry
 from test_cookbook import documented_date_bases
@@ -97,6 +98,14 @@ def recorded_state_item_basis() -> str:
     return state_gov.extract_item(page, settings().source("state_gov_press"), registry()).document.date_basis
 
 
+def settled_basis(text: str) -> str:
+    """The basis of the report's first quote whose own sentence gives no day, read as a whole."""
+    quotes = find_quotes(text, registry())
+    own = [statement_date(q.context, WEDNESDAY) for q in quotes]
+    return next(basis for (_, basis), (_, first) in zip(settle_dates(own, quotes, text, WEDNESDAY), own)
+                if first == "published")
+
+
 ZH = "外交部发言人耿爽2月15日答记者问"
 DAY, WEDNESDAY = dt.date(2019, 2, 15), dt.date(2019, 11, 20)
 EVERY_BASIS = [
@@ -123,6 +132,10 @@ EVERY_BASIS = [
     ("dateline", lambda: statement_date("she said", WEDNESDAY, lede="BEIJING, February 1 (Xinhua) -- Mao Ning")[1]),
     ("vague", lambda: statement_date("he said earlier this week", WEDNESDAY)[1]),
     ("published", lambda: statement_date("he said", WEDNESDAY)[1]),
+    ("text_event", lambda: settled_basis('"We oppose it firmly," Ning said during the press conference.\n'
+                                         "Ning's remark came on Monday, during a regular press briefing.")),
+    ("text_speaker", lambda: settled_basis("Zhao Lijian said on Monday that the sanctions were illegal.\n"
+                                           '"The sanctions must be withdrawn at once," Zhao said.')),
     ("undated", lambda: article_basis()),
 ]
 

@@ -21,7 +21,7 @@ import pytest
 from conftest import SNAPSHOTS
 from faults import Answer, FaultSite, error, huge, page, redirect, serving, slow, truncated
 from podium.extract import ExtractionError, StoredPage, refuse_non_html
-from podium.html import PageDecodeError, decode
+from podium.html import PageDecodeError, decode, parse
 from storage.db import open_archive
 
 BASE = "https://www.fmprc.gov.cn/mfa_eng/xwfw_665399/s2510_665401/2511_665403/"
@@ -222,6 +222,13 @@ def test_decode_takes_valid_utf8_whatever_the_label_says():
 def test_decode_guesses_when_the_label_does_not_fit():
     encoding, text = decode(GBK_PAGE, "text/html; charset=utf-8")
     assert encoding in {"gbk", "gb2312", "gb18030"} and GBK_TITLE in text and "\ufffd" not in text
+
+
+def test_an_xhtml_page_declaring_its_encoding_is_parsed():
+    """lxml refuses a decoded string that declares an encoding; the declaration is dropped."""
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml">'
+            "<head><title>Café</title></head><body><p>Hello</p></body></html>")
+    assert parse(page).findtext(".//title") == "Café"
 
 
 @pytest.mark.parametrize("body", [b"", b"  \n", b"\x00\x01\x02\xff\xfe\x00" * 200])

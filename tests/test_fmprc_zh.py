@@ -249,10 +249,14 @@ def test_todays_listing_gives_its_links_with_their_dates_and_its_next_page():
 
 
 def test_the_last_page_of_todays_listing_ends_the_paging_and_reaches_another_column():
-    requests, _ = parsed(zh_spider(), listing_response(1))
-    listed = [r["url"] for r in TODAY_DETAILS if r["listed_on"] == "index_1.shtml"]
-    assert [r.url for r in requests] == listed  # createPageHTML(2, 1, …): no index_2.shtml
-    assert "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/202110/t20211019_9604337.shtml" in listed
+    last = len(TODAY_LISTINGS) - 1
+    requests, _ = parsed(zh_spider(), listing_response(last))
+    listed = [r["url"] for r in TODAY_DETAILS if r["listed_on"] == TODAY_LISTINGS[last]["file"].split("/")[-1]]
+    assert listed and [r.url for r in requests] == listed  # createPageHTML(n, n - 1, …): no next page
+    other_column = "https://www.mfa.gov.cn/web/fyrbt_673021/jzhsl_673025/202110/t20211019_9604337.shtml"
+    page = next(i for i, listing in enumerate(TODAY_LISTINGS) for r in TODAY_DETAILS
+                if r["url"] == other_column and r["listed_on"] == listing["file"].split("/")[-1])
+    assert other_column in [r.url for r in parsed(zh_spider(), listing_response(page))[0]]
 
 
 def test_a_listing_whose_selector_matches_nothing_is_read_by_url_shape_and_says_so():

@@ -191,11 +191,11 @@ REAL = [
       (CN, "China"), (MY, "Malaysia")]),
     # "China welcomes ... the DPRK and the US ... denuclearization of the Korean Peninsula"
     ("fmprc_en", "detail/t1558711.shtml", 4, [(CN, "China"), (KP, "DPRK"), (US, "US")]),
-    # "US Secretary of State ... visit to China ... Hong Kong is China’s ... the Hong Kong affairs are
-    # entirely China’s internal affairs ... in Hong Kong SAR’s judicial"
+    # "US Secretary of State Mike Pompeo’s visit to China ... Mr. Pompeo’s visit ... Hong Kong is
+    # China’s ... the Hong Kong affairs are entirely China’s internal affairs ... in Hong Kong SAR’s judicial"
     ("fmprc_en", "detail/t1568234.shtml", 10,
-     [(US, "US"), (CN, "China"), (HK, "Hong Kong"), (CN, "China"), (HK, "Hong Kong"), (CN, "China"),
-      (HK, "Hong Kong SAR")]),
+     [(US, "US"), ("person:mike_pompeo", "Mike Pompeo"), (CN, "China"), ("person:mike_pompeo", "Pompeo"),
+      (HK, "Hong Kong"), (CN, "China"), (HK, "Hong Kong"), (CN, "China"), (HK, "Hong Kong SAR")]),
     # 在美国对古巴制裁…中方立场…我们和联合国…反对美方制裁。制裁给古巴…要求美方…中国的立场…联合国成员国
     ("fmprc_zh", "detail/t1645149.shtml.gz", 14,
      [(US, "美国"), (CU, "古巴"), (CN, "中方"), ("org:un", "联合国"), (US, "美方"), (CU, "古巴"), (US, "美方"),

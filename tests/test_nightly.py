@@ -102,7 +102,7 @@ def test_run_is_recorded_and_the_search_index_follows_the_archive(nightly_archiv
         hits = search(con, "Korean Peninsula denuclearization", limit=5)
         total = con.execute("SELECT count(*) FROM statements").fetchone()[0]
     assert (status, statements) == ("completed", total)
-    assert len(hits) == 5 and all("Peninsula" in text for *_, text in hits)
+    assert len(hits) == 5 and all("Peninsula" in hit.text for hit in hits)
 
 
 def test_each_run_publishes_a_report(nightly_archive):

@@ -61,16 +61,19 @@ def test_a_news_quote_is_linked_to_the_answer_it_reports(prefect_harness, tmp_pa
     report.write_text(REPORT, encoding="utf-8")
     ingest(str(report), "--url", "https://news.example-agency.test/world/china-japan-diaoyu", "--archive", archive)
     with open_archive(archive, read_only=True) as con:
-        links = con.execute("SELECT speaker, quote_date, answer_date, answer_url, answer, score"
-                            " FROM v_statement_links").fetchall()
+        links = con.execute("SELECT speaker, quote_date, answer_date, answer_url, answer, score, method"
+                            " FROM v_statement_links ORDER BY score DESC").fetchall()
         back = con.execute("SELECT count(*) FROM statement_links l JOIN statements a"
                            " ON a.statement_id = l.source_statement_id WHERE a.doc_id IN"
                            " (SELECT doc_id FROM documents WHERE url = ?)", [BRIEFING["url"]]).fetchone()[0]
-    assert len(links) == 1 and back == 1
-    speaker, quote_date, answer_date, answer_url, answer, score = links[0]
-    assert speaker == BRIEFING_READ["spokesperson"] and str(quote_date) == str(answer_date) == BRIEFING_READ["date"]
-    assert answer_url == BRIEFING["url"] and answer.startswith(BRIEFING_READ["last_answer_starts"])
-    assert score >= 0.85
+    # the direct quote, word for word; then the paraphrase ("Zhao also said that China was
+    # determined … and urged Tokyo to refrain from stirring up new trouble"), by its words
+    assert len(links) == 2 and back == 2
+    assert [method for *_, method in links] == ["same_language", "shared_words"]
+    for speaker, quote_date, answer_date, answer_url, answer, score, _ in links:
+        assert speaker == BRIEFING_READ["spokesperson"] and str(quote_date) == str(answer_date) == BRIEFING_READ["date"]
+        assert answer_url == BRIEFING["url"] and answer.startswith(BRIEFING_READ["last_answer_starts"])
+    assert links[0][5] >= 0.85
 
 
 def test_simhash_is_stable_under_small_edits_and_far_for_other_texts():

@@ -1,7 +1,9 @@
--- A link says how it was made (method: same_language, the quote's words found in the answer;
--- cross_language, an English quote matched to a Chinese answer through dictionary glosses and
--- the names both give) and why (evidence: the shared words, names and numbers, as JSON).
--- Links made before this migration are all same_language.
+-- A link says how it was made (method, see podium/quote_links.py: same_language, the quote's
+-- words found in the answer; shared_words, a paraphrase's telling words; cross_language, an
+-- English quote matched to a Chinese answer through dictionary glosses and the names both give;
+-- paired_transcript, the twin in the other language of a linked answer) and why (evidence: the
+-- shared words, names and numbers, as JSON). Links made before this migration are all
+-- same_language.
 ALTER TABLE statement_links ADD COLUMN method VARCHAR;
 ALTER TABLE statement_links ADD COLUMN evidence JSON;
 UPDATE statement_links SET method = 'same_language' WHERE method IS NULL;
