@@ -72,8 +72,12 @@ def press_sentence(summary: dict) -> str | None:
 
 def press_pairs(summary: dict) -> list[tuple]:
     """(answer, reported by) rows: the answer's day, speaker and words; the outlet and its quote."""
-    return [(f"{day} {speaker}: {excerpt(answer)}", f"{outlet} ({method}, {score:.2f}): {excerpt(quote)}")
-            for day, speaker, answer, outlet, quote, method, score in (summary.get("press_links") or [])[:PRESS_PAIRS]]
+    pairs, shown = [], set()
+    for day, speaker, answer, outlet, quote, method, score in summary.get("press_links") or []:
+        if answer not in shown and quote not in shown and len(pairs) < PRESS_PAIRS:
+            shown |= {answer, quote}  # each answer and each quote once
+            pairs.append((f"{day} {speaker}: {excerpt(answer)}", f"{outlet} ({method}, {score:.2f}): {excerpt(quote)}"))
+    return pairs
 
 
 def print_press(console: Console, summary: dict) -> None:

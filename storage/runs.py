@@ -118,11 +118,12 @@ _SUMMARY_QUERIES = {
                   "  o.errors, o.reason FROM run_sources o"
                   f" LEFT JOIN documents d ON d.source_id = o.source_id AND d.doc_id IN ({_RUN_DOCUMENTS})"
                   " LEFT JOIN statements s USING (doc_id) WHERE o.run_id = ? GROUP BY ALL ORDER BY 1",
-    # how the press reported it: links with a side in this run's documents, most reported first
+    # how the press reported it: links with a side in this run's documents, across languages first,
+    # then the most reported answers
     "press_links": "SELECT answer_date, speaker, answer, outlet, quote, method, score FROM v_press_coverage"
                    " WHERE quote_id IN (SELECT statement_id FROM statements WHERE doc_id IN"
                    f" ({_RUN_DOCUMENTS})) OR answer_id IN (SELECT statement_id FROM statements WHERE doc_id IN"
-                   f" ({_RUN_DOCUMENTS})) ORDER BY reports DESC, score DESC, answer_id, quote_id",
+                   f" ({_RUN_DOCUMENTS})) ORDER BY method = 'cross_language' DESC, reports DESC, score DESC, answer_id, quote_id",
     # a few of this run's statements
     "sample": "SELECT date, speaker, source_id, question, text FROM v_statements"
               f" WHERE doc_id IN ({_RUN_DOCUMENTS}) ORDER BY date DESC NULLS LAST, statement_id LIMIT 5",
