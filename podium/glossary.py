@@ -36,12 +36,12 @@ over under again further once s t don't doesn't isn't aren't won't can't said sa
 
 
 def stem(word: str) -> str:
-    """"confrontations" → "confrontation", "welcomed" → "welcom", "opposes" → "oppos": reported
-    speech shifts number and tense, and a gloss gives the plain form."""
+    """"confrontations" → "confrontation", "welcomed" and "welcome" → "welcom", "opposes" →
+    "oppos": reported speech shifts number and tense, and a gloss gives the plain form."""
     word = word.lower().strip("'-")
     if len(word) <= 4:
         return word
-    return re.sub(r"(?:ing|ed|es|s)$", "", word)
+    return re.sub(r"(?:ing|ed|es|s|e)$", "", word)
 
 
 def english_stems(text: str) -> set[str]:

@@ -20,6 +20,8 @@ the report as a whole, for quotes whose own sentence gave no day (dateline, vagu
                   a regular press briefing")
   text_speaker    another statement of the same speaker in the report is dated by its text
                   ("Zhao said on Thursday …" in the lede, then "…," Zhao said.)
+  text_lede       neither, but the report's first sentence dates what it reports ("China called
+                  for an end to harassment of vessels in the Red Sea on Friday")
 """
 from __future__ import annotations
 
@@ -127,10 +129,23 @@ def settle_dates(dates: list[tuple[dt.date, str]], quotes: list, text: str,
     """The quotes' dates with what the whole report says: `quotes` have char_start, context and
     speaker_raw; `dates` are their statement_date results, in the same order. A briefing's date
     first (the quote is said there, or the sentence dating it names the speaker), then the date
-    of the speaker's nearest dated statement."""
+    of the speaker's nearest dated statement, then the day the lede gives (not over a vague one)."""
     events = dated_events(text, published)
     dates = [(_at_event(q, events) or d) if d[1] in UNDATED else d for q, d in zip(quotes, dates)]
-    return [(_of_speaker(i, quotes, dates) or d) if d[1] in UNDATED else d for i, d in enumerate(dates)]
+    dates = [(_of_speaker(i, quotes, dates) or d) if d[1] in UNDATED else d for i, d in enumerate(dates)]
+    lede = _lede_day(text, published, quotes)
+    return [lede if lede and d[1] in ("published", "dateline") else d for d in dates]
+
+
+def _lede_day(text: str, published: dt.date, quotes: list) -> tuple[dt.date, str] | None:
+    """The day the report's first sentence gives (outside quote marks): the day of its news. Not
+    when that sentence is a person's statement: its day is that person's (text_speaker)."""
+    first = SENTENCE.search(text)
+    if first and any(q.speaker_raw and q.char_start < first.end() for q in quotes):
+        return None
+    words = re.sub(r"[“\"][^”\"]*[”\"]", " ", first.group(0)) if first else ""
+    hit = next((found for reader in (_relative_day, _weekday) if (found := reader(words, published))), None)
+    return (hit[0], "text_lede") if hit else None
 
 
 def _at_event(quote, events: list[tuple[int, dt.date, str]]) -> tuple[dt.date, str] | None:

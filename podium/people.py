@@ -135,7 +135,7 @@ def _run_candidates(match: re.Match) -> list[Candidate]:
 def _tokens_candidates(string: str, offset: int, tokens: list[str]) -> list[Candidate]:
     """The candidates of a run of capitalised tokens; a possessive ends one ("Chinese Foreign
     Ministry's"), and what follows it is read as a run of its own ("Spokesperson Hua Chunying")."""
-    while tokens and _bare(tokens[0]) in STOP_WORDS:
+    while tokens and _bare(tokens[0]) in STOP_WORDS and not _surname_he(string, offset, tokens):
         offset += len(tokens.pop(0)) + 1
     if not tokens:
         return []
@@ -145,6 +145,13 @@ def _tokens_candidates(string: str, offset: int, tokens: list[str]) -> list[Cand
     words = " ".join(tokens)
     after = _tokens_candidates(string, offset + len(words) + 1, rest) if rest else []
     return _candidates_of(string, offset, tokens, words) + after
+
+
+def _surname_he(string: str, offset: int, tokens: list[str]) -> bool:
+    """"ministry spokesman He Yadong": after a role or title, "He" is a surname, not a pronoun."""
+    before = re.search(r"(\w+)\s+$", string[max(0, offset - 30):offset])
+    return tokens[0] == "He" and len(tokens) > 1 and bool(before) and (
+        re.fullmatch(rf"(?i:{ROLE_NOUNS})", before.group(1)) is not None or _bare(before.group(1)) in TITLE_WORDS)
 
 
 def _candidates_of(string: str, offset: int, tokens: list[str], words: str) -> list[Candidate]:
@@ -385,6 +392,7 @@ class Cast:
 GAP = re.compile(
     r"(?:\s*,[^;\"“”]*,)?(?:\s*(?:also|later|then|further|however|previously|again|first|once|"
     r"has|had|have|would|will|reportedly|publicly|earlier|repeatedly|on|in|at|last|this|"
+    r"went on to|goes on to|continued to|"
     r"[A-Z][a-z]+day|morning|night|evening|afternoon)\b,?)*\s*",
 )
 
@@ -425,8 +433,12 @@ def speaker_at(text, segment: Span, cue: re.Match, cast: Cast, before_only=False
 
 
 def sentence_subject(text, head: Span, cast: Cast) -> Attribution | None:
-    """The person a sentence is about: its first resolvable name or pronoun."""
-    for cand in candidates(text, head.start, head.end):
+    """The person a sentence is about: its first resolvable name or pronoun; nobody when the
+    sentence opens with an organisation ("The Chinese government denies …, saying …")."""
+    found = candidates(text, head.start, head.end)
+    if found and found[0].kind == "org" and not text[head.start:found[0].start].strip():
+        return None
+    for cand in found:
         person = cast.resolve(cand, head.start, create=False)
         if person and person.confirmed:
             return Attribution(person, cand.words)

@@ -76,8 +76,8 @@ def documented_date_bases() -> set[str]:
     return set(re.findall(r"^\| `([a-z_]+)` \|", section, re.M))
 
 
-QUOTE_BASES = {"text_absolute", "text_relative", "text_event", "text_speaker", "dateline", "vague", "published",
-               "undated"}
+QUOTE_BASES = {"text_absolute", "text_relative", "text_event", "text_speaker", "text_lede", "dateline", "vague",
+               "published", "undated"}
 
 
 def test_the_documented_date_bases(demo_archive):

@@ -134,6 +134,8 @@ EVERY_BASIS = [
     ("published", lambda: statement_date("he said", WEDNESDAY)[1]),
     ("text_event", lambda: settled_basis('"We oppose it firmly," Ning said during the press conference.\n'
                                          "Ning's remark came on Monday, during a regular press briefing.")),
+    ("text_lede", lambda: settled_basis("China called for an end to the harassment of ships on Monday.\n"
+                                        '"We call for an end to it," spokesperson Mao Ning said.')),
     ("text_speaker", lambda: settled_basis("Zhao Lijian said on Monday that the sanctions were illegal.\n"
                                            '"The sanctions must be withdrawn at once," Zhao said.')),
     ("undated", lambda: article_basis()),
