@@ -148,6 +148,19 @@ class _Reader:
                                          clause, cue, context))
                 self.last = (speaker, cue, context), self._para_index(sentence.start)
                 self.cast.spoke(clause.start, speaker.person)
+                self._adding(clause, piece, speaker, context)
+
+    def _adding(self, clause: Span, piece: Span, speaker, context: str) -> None:
+        """"…, she said, adding that the treaty is still of great significance": a second statement
+        of the same speaker after the one just read."""
+        after = PARTICIPLE.search(self.text, clause.end, piece.end)
+        if not after or not speaker.person or word_count(self.text[after.end():piece.end]) < MIN_QUOTE_WORDS:
+            return
+        if any(overlaps(Span(after.end(), piece.end), Span(q.char_start, q.char_end)) for q in self.found):
+            return
+        added = Span(after.end(), piece.end)
+        self.found.append(_quote(self.text[added.start:added.end].strip(), "indirect", speaker, added,
+                                 after.group("cue"), context))
 
 
 def _before_quote(text: str, piece: Span) -> Span | None:
