@@ -390,7 +390,7 @@ class Cast:
 
 # Between a subject and its verb: adverbs, auxiliaries, a time, an appositive (", the envoy,").
 GAP = re.compile(
-    r"(?:\s*,[^;\"“”]*,)?(?:\s*(?:also|later|then|further|however|previously|again|first|once|"
+    r"(?:\s*,[^;\"“”]*,)?(?:\s*\([^()]{1,30}\))?(?:\s*(?:also|later|then|further|however|previously|again|first|once|"
     r"has|had|have|would|will|reportedly|publicly|earlier|repeatedly|on|in|at|last|this|"
     r"went on to|goes on to|continued to|"
     r"[A-Z][a-z]+day|morning|night|evening|afternoon)\b,?)*\s*",
@@ -432,11 +432,15 @@ def speaker_at(text, segment: Span, cue: re.Match, cast: Cast, before_only=False
     return None
 
 
+# What may stand before a sentence's subject: a dateline ("OTTAWA—"), an article.
+SUBJECT_LEAD = re.compile(r"\s*(?:[A-Z][A-Z .,'-]*\s*[—–-]+\s*)?(?:[Tt]he\s+)?")
+
+
 def sentence_subject(text, head: Span, cast: Cast) -> Attribution | None:
     """The person a sentence is about: its first resolvable name or pronoun; nobody when the
     sentence opens with an organisation ("The Chinese government denies …, saying …")."""
     found = candidates(text, head.start, head.end)
-    if found and found[0].kind == "org" and not text[head.start:found[0].start].strip():
+    if found and found[0].kind == "org" and SUBJECT_LEAD.fullmatch(text[head.start:found[0].start]):
         return None
     for cand in found:
         person = cast.resolve(cand, head.start, create=False)
