@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from podium.people import ROLE_NOUNS, Attribution, Cast, candidates, sentence_subject, speaker_at
+from podium.people import ROLE_NOUNS, Attribution, Cast, candidates
 from podium.quote_spans import (BARE_CLAUSE_CUES, CUE, INVERTED_CUES, PARTICIPLE, PREPOSITIONS, THAT_CUES,
                                 Span, is_label, offset_of_word, outside_words, overlaps, paragraphs,
                                 quoted_spans, segment_after, segment_before, sentence_of, sentence_spans,
                                 word_count)
 from podium.speakers import Registry
+from podium.subjects import sentence_subject, speaker_at
 
 MIN_QUOTE_WORDS = 4
 # A police or court report names private people with their age and home address ("Elizabeth A.
