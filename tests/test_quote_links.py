@@ -7,6 +7,7 @@ report of that briefing. The syndicated copy is a real bundled news page with a 
 from __future__ import annotations
 
 import gzip
+import json
 
 from typer.testing import CliRunner
 
@@ -74,6 +75,16 @@ def test_a_news_quote_is_linked_to_the_answer_it_reports(prefect_harness, tmp_pa
         assert speaker == BRIEFING_READ["spokesperson"] and str(quote_date) == str(answer_date) == BRIEFING_READ["date"]
         assert answer_url == BRIEFING["url"] and answer.startswith(BRIEFING_READ["last_answer_starts"])
     assert links[0][5] >= 0.85
+    # the answer's search hit says how many reports quoted it; the report lists it as most reported
+    found = CliRunner().invoke(app, ["search", "Diaoyu inherent right", "--archive", archive, "--format", "json"])
+    assert found.exit_code == 0, found.output
+    hits = {hit["text"][:40]: hit["reports"] for hit in json.loads(found.output)}
+    assert hits[links[0][4][:40]] == 1 and sum(hits.values()) == 1
+    table = CliRunner().invoke(app, ["search", "Diaoyu inherent right", "--archive", archive])
+    assert "quoted in 1 news report" in table.output
+    written = CliRunner().invoke(app, ["report", "--archive", archive, "--output", str(tmp_path / "report")])
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert written.exit_code == 0 and 'id="reported"' in page and "example-agency.test" in page
 
 
 def test_simhash_is_stable_under_small_edits_and_far_for_other_texts():
