@@ -43,7 +43,7 @@ from podium.extract import (Document, Extraction, ExtractionError, Statement, St
                             statement_id_for, text_hash)
 from podium.html import PageDecodeError, clean_text, decode, parse
 from podium.news_dates import settle_dates, statement_date
-from podium.quote_spans import paragraphs
+from podium.quote_spans import CUE_WORDS, paragraphs
 from podium.quotes import Quote, find_quotes
 from podium.settings import Source
 from podium.speakers import Registry
@@ -92,6 +92,7 @@ SPEAKER_IN_TITLE = re.compile(
 PRONOUNS = {"he", "she", "they", "it", "we"}
 # A double-quoted passage inside a sentence (what was said, not when).
 QUOTED_PASSAGE = re.compile(r"[“\"][^”\"]*[”\"]")
+REPORTED_CLAUSE = re.compile(rf"\b(?:{CUE_WORDS}) that\b.*$")
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -369,6 +370,9 @@ def attribution_words(document: Document, quote: Quote) -> str:
     July 25") is not the day they were said; the attribution's ("she said on Tuesday") is."""
     said = document.text[quote.char_start:quote.char_end].strip()
     words = quote.context.replace(said, " ") if said else quote.context
+    # 'he claimed that Canberra's decision to cancel it on Wednesday has "seriously damaged …"':
+    # what follows "claimed that" is what was said, its days included
+    words = REPORTED_CLAUSE.sub(" ", words)
     return QUOTED_PASSAGE.sub(" ", words)
 
 

@@ -16,6 +16,7 @@ GAP = re.compile(
     r"(?:\s*,[^;\"“”]*,)?(?:\s*\([^()]{1,30}\))?(?:\s*(?:also|later|then|further|however|previously|again|first|once|"
     r"has|had|have|would|will|reportedly|publicly|earlier|repeatedly|on|in|at|last|this|"
     r"went on to|goes on to|continued to|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\.?(?:\s+\d{1,2})?|"
     r"[A-Z][a-z]+day|morning|night|evening|afternoon)\b,?)*\s*",
 )
 
