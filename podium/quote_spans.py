@@ -16,7 +16,10 @@ CUE_WORDS = (
     "continued|continues|tweeted|wrote|writes|announced|announces|reiterated|confirmed|"
     "acknowledged|admitted|testified|asked|urged|concluded|stressed|emphasized|emphasised|"
     "replied|responded|remarked|declared|denied|maintained|quipped|recalled|underlined|underscored|"
-    "highlighted|pointed out"
+    "highlighted|pointed out|"
+    # naming words, attributing only the quote right after their object ('called the boycott "a
+    # grave travesty …"'): they never report a clause
+    "(?<!so-)called|described|labelled|labeled|branded|dubbed"
 )
 CUE = re.compile(r"\b(?:" + CUE_WORDS + r")\b")
 # Verbs that report a clause without "that" ("Shotwell said Starship will …").
