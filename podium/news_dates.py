@@ -116,12 +116,20 @@ def dated_events(text: str, published: dt.date) -> list[tuple[int, dt.date, str]
     them is theirs)."""
     found = []
     for sentence in SENTENCE.finditer(text):
-        words = re.sub(r"[“\"][^”\"]*[”\"]", " ", sentence.group(0))
-        if EVENT.search(words):
-            day = next((hit for reader in (_absolute, _relative_day, _weekday) if (hit := reader(words, published))), None)
-            if day:
-                found.append((sentence.start(), day[0], words))
+        words = _unquoted(sentence.group(0))
+        day = _day_in(words, published, (_absolute, _relative_day, _weekday)) if EVENT.search(words) else None
+        if day:
+            found.append((sentence.start(), day, words))
     return found
+
+
+def _unquoted(sentence: str) -> str:
+    return re.sub(r"[“\"][^”\"]*[”\"]", " ", sentence)
+
+
+def _day_in(words: str, published: dt.date, readers) -> dt.date | None:
+    """The first day one of the readers finds in the words."""
+    return next((hit[0] for reader in readers if (hit := reader(words, published))), None)
 
 
 def settle_dates(dates: list[tuple[dt.date, str]], quotes: list, text: str,
@@ -143,9 +151,8 @@ def _lede_day(text: str, published: dt.date, quotes: list) -> tuple[dt.date, str
     first = SENTENCE.search(text)
     if first and any(q.speaker_raw and q.char_start < first.end() for q in quotes):
         return None
-    words = re.sub(r"[“\"][^”\"]*[”\"]", " ", first.group(0)) if first else ""
-    hit = next((found for reader in (_relative_day, _weekday) if (found := reader(words, published))), None)
-    return (hit[0], "text_lede") if hit else None
+    day = _day_in(_unquoted(first.group(0)), published, (_relative_day, _weekday)) if first else None
+    return (day, "text_lede") if day else None
 
 
 def _at_event(quote, events: list[tuple[int, dt.date, str]]) -> tuple[dt.date, str] | None:
