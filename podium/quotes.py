@@ -185,15 +185,13 @@ def _attribute_span(text, span, spans, sentences, paras, cast):
 
 # -- indirect statements --------------------------------------------------------------------------
 
-ACCORDING_TO = re.compile(r"(?:,\s*|\s+)according to\s+|^\s*According to\s+")
+ACCORDING_TO = re.compile(r"(?:,\s*|\s+)according to\s+")
+LEADING_ACCORDING_TO = re.compile(r"\s*According to\s+")
 
 
 def _according_to(text, piece: Span, cast):
     """(clause, speaker, cue) for "…, according to Zhao." and "According to Zhao, …"."""
-    match = ACCORDING_TO.search(text, piece.start, piece.end)
-    leading = re.match(r"\s*According to\s+", text[piece.start:piece.end])
-    if leading:  # "According to Zhao, …" opening a sentence mid-paragraph (^ is the text's start)
-        match = re.compile(r"\s*According to\s+").match(text, piece.start)
+    match = LEADING_ACCORDING_TO.match(text, piece.start, piece.end) or ACCORDING_TO.search(text, piece.start, piece.end)
     if not match:
         return None
     named = candidates(text, match.end(), min(piece.end, match.end() + 80))
@@ -202,7 +200,7 @@ def _according_to(text, piece: Span, cast):
     if re.match(r"\s+(?:of|at|from)\s", text[named[0].end:named[0].end + 6]):
         return None  # "according to Sui-Lee Wee of the New York Times": a reporter's account, cited
     person = cast.resolve(named[0], match.start(), create=False)
-    leading = bool(leading) or match.group(0).strip().startswith("According")
+    leading = match.group(0).strip().startswith("According")
     clause = Span(named[0].end + 1, piece.end) if leading else Span(piece.start, match.start())
     if not person or word_count(text[clause.start:clause.end]) < MIN_QUOTE_WORDS:
         return None
