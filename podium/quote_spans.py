@@ -175,8 +175,9 @@ def is_label(text: str, span: Span) -> bool:
     'After hitting “Takin’ It To the Streets,”'."""
     before = text[max(0, span.start - 40):span.start]
     if re.search(r"\b(?:the|a|an|its|their|his|her|our|this|that)\s+[“\"]$", before):
-        # 'asserted that "No other partner …"' reports words; 'that "Meth" campaign' names one
-        return not re.search(rf"\b(?:{CUE_WORDS})\s+that\s+[“\"]$", before)
+        # 'asserted that "No other partner …"' and 'while asserting that "…"' report words;
+        # 'that "Meth" campaign' names one
+        return not re.search(rf"\b(?:{CUE_WORDS}|[a-z]+ing)\s+that\s+[“\"]$", before)
     words = re.findall(r"[\w'’-]+", text[span.start:span.end])
     return 0 < len(words) <= 6 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 

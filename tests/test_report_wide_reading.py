@@ -51,6 +51,12 @@ def test_a_misspelt_surname_resolves_only_to_a_name_the_report_gives_in_full():
 def test_a_quote_after_said_that_is_a_direct_quote():
     nato = next(q for q in quotes_of(REPORT) if q.speaker_raw == "Jens Stoltenberg")
     assert (nato.kind, nato.text) == ("direct_quote", "No other NATO partner is closer to NATO than Japan")
+    # the shape of a real report (Arunachal Times, 2019-08-07): a quote after "asserting that"
+    asserting = quotes_of("Spokesperson Hua Chunying said China has always opposed the move.\nWhile asserting that “recently India has "
+                          "continued to undermine China’s sovereignty,” Hua said such practice was “unacceptable and "
+                          "will not come into force.”")
+    assert [(q.kind, q.speaker_raw, q.text.split()[0]) for q in asserting][1:] == [
+        ("direct_quote", "Hua Chunying", "recently"), ("direct_quote", "Hua Chunying", "unacceptable")]
 
 
 def test_a_quote_in_single_quotation_marks_is_a_direct_quote():
