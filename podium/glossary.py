@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,17 +51,19 @@ def english_stems(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def dictionary() -> dict[str, frozenset[str]]:
-    """Simplified (and traditional) headword → the stems of its glosses, every entry merged."""
+def dictionary() -> dict[str, str]:
+    """Simplified (and traditional) headword → the stems of its glosses, every entry merged, as
+    one space-separated string (a set per word would hold ~180 MB; these strings ~50 MB)."""
     path = Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    senses: dict[str, set[str]] = {}
+    senses: dict[str, str] = {}
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for line in lines:
             entry = _entry(line)
-            if entry:
-                for headword in entry[0]:
-                    senses.setdefault(headword, set()).update(entry[1])
-    return {word: frozenset(stems) for word, stems in senses.items() if stems}
+            for headword in entry[0] if entry and entry[1] else ():
+                known = senses.get(headword)
+                stems = entry[1] | set(known.split()) if known else entry[1]
+                senses[headword] = sys.intern(" ".join(sorted(stems)))
+    return senses
 
 
 def _entry(line: str) -> tuple[tuple[str, ...], set[str]] | None:
@@ -110,5 +113,5 @@ def glossed_stems(text: str) -> set[str]:
     known = dictionary()
     stems = english_stems(HAN.sub(" ", text or ""))
     for word in chinese_words(text or ""):
-        stems |= known[word]
+        stems.update(known[word].split())
     return stems

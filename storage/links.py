@@ -60,14 +60,20 @@ _QUOTES = f"""
 """
 _TWINS = ("SELECT en_statement_id, zh_statement_id FROM v_briefing_answers"
           " WHERE en_statement_id IN (SELECT id FROM _answers) OR zh_statement_id IN (SELECT id FROM _answers)")
-_ANSWERS = f"""
-    SELECT q.statement_id, a.statement_id, a.text, a.question, coalesce(a.language, d.language, 'en'),
-           a.statement_date
+# Which answers each quote is compared with; each answer is read once (_ANSWERS), however many
+# quotes it is a candidate for: its words and glosses are worked out once.
+_CANDIDATES = f"""
+    SELECT q.statement_id, a.statement_id
     FROM statements q JOIN statements a
       ON a.speaker_id = q.speaker_id AND a.doc_id <> q.doc_id AND a.kind IN {ANSWER_KINDS}
      AND abs(datediff('day', q.statement_date, a.statement_date)) <= {LINK_WINDOW_DAYS}
-    JOIN documents d ON d.doc_id = a.doc_id
     WHERE q.statement_id IN (SELECT id FROM _quotes)
+    ORDER BY q.statement_id, a.statement_id
+"""
+_ANSWERS = """
+    SELECT a.statement_id, a.text, a.question, coalesce(a.language, d.language, 'en'), a.statement_date
+    FROM statements a JOIN documents d ON d.doc_id = a.doc_id
+    WHERE a.statement_id IN (SELECT id FROM _answers)
 """
 
 
@@ -81,9 +87,11 @@ def link_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> int:
         return 0
     with id_table(con, quote_ids, "_quotes"):
         quotes = {row[0]: row for row in con.execute(_QUOTES).fetchall()}
+        pairs = con.execute(_CANDIDATES).fetchall()
+        answers = _answers(con, sorted({answer_id for _, answer_id in pairs}))
         candidates = defaultdict(list)
-        for quote_id, *answer in con.execute(_ANSWERS).fetchall():
-            candidates[quote_id].append(AnswerSide(*answer))
+        for quote_id, answer_id in pairs:
+            candidates[quote_id].append(answers[answer_id])
         found = [link for quote_id, row in quotes.items()
                  for link in links_for(_quote_side(row), candidates.get(quote_id, []))]
         found = _through_pairs(con, found)
@@ -93,6 +101,11 @@ def link_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> int:
                         [[k.quote_id, k.answer_id, k.score, k.method, json.dumps(k.evidence, ensure_ascii=False)]
                          for k in found])
     return len(found)
+
+
+def _answers(con: duckdb.DuckDBPyConnection, answer_ids: list[str]) -> dict[str, AnswerSide]:
+    with id_table(con, answer_ids, "_answers"):
+        return {row[0]: AnswerSide(*row) for row in con.execute(_ANSWERS).fetchall()}
 
 
 def _through_pairs(con: duckdb.DuckDBPyConnection, found: list[Link]) -> list[Link]:
