@@ -20,8 +20,8 @@ def _bars(rows: list[tuple[str, int]]) -> list[str]:
 
 
 def _clip(text: str | None, width: int = 160) -> str:
-    text = " ".join((text or "").split()).replace("|", "\\|")
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """A Markdown table cell's text: the summary's excerpt, its pipes escaped."""
+    return summary_text.excerpt(text, width).replace("|", "\\|")
 
 
 def run_markdown(summary: dict) -> str:

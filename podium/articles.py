@@ -42,7 +42,7 @@ from podium.dates import MONTHS, full_title_date, iso_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
                             statement_id_for, text_hash)
 from podium.html import PageDecodeError, clean_text, decode, parse
-from podium.news_dates import settle_dates, statement_date
+from podium.news_dates import settle_dates, statement_date, unquoted
 from podium.quote_spans import CUE_WORDS, paragraphs
 from podium.quotes import Quote, find_quotes
 from podium.settings import Source
@@ -91,7 +91,6 @@ SPEAKER_IN_TITLE = re.compile(
 
 PRONOUNS = {"he", "she", "they", "it", "we"}
 # A double-quoted passage inside a sentence (what was said, not when).
-QUOTED_PASSAGE = re.compile(r"[“\"][^”\"]*[”\"]")
 REPORTED_CLAUSE = re.compile(rf"\b(?:{CUE_WORDS}) that\b.*$")
 
 
@@ -373,7 +372,7 @@ def attribution_words(document: Document, quote: Quote) -> str:
     # 'he claimed that Canberra's decision to cancel it on Wednesday has "seriously damaged …"':
     # what follows "claimed that" is what was said, its days included
     words = REPORTED_CLAUSE.sub(" ", words)
-    return QUOTED_PASSAGE.sub(" ", words)
+    return unquoted(words)
 
 
 def _organisation(words: str | None) -> str | None:

@@ -82,7 +82,7 @@ SHINGLE = 4               # runs of 4 words: long enough that shared ones are sh
 # A line that ends a sentence (also in CJK scripts), perhaps before closing quotes or brackets.
 SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 PROSE_MIN_CHARS = 40      # shorter lines are headings, labels and link titles rather than paragraphs
-MIN_TEXT_CHARS = 80       # a body shorter than this is no article text (as in podium.articles)
+MIN_TEXT_CHARS = 80       # a body shorter than this is no article text
 MIN_WITNESS_CHARS = 300   # a second text shorter than this is too little to vouch for lines
 VOUCHED = 0.5             # a line the second text shares this much of is one it found too
 CONTAINED = 0.8           # a text the second one shares this much of is (nearly) inside it
@@ -116,16 +116,18 @@ def agreed_body(text: str, witness: str) -> str:
     line between them are kept (a witness may skip a paragraph inside the article), and before and
     after them only prose lines (the witness may stop early too). What goes is what page furniture
     mostly is: link lists, headings and table rows around the article that the witness left out."""
-    if len(text) < MIN_TEXT_CHARS or (len(witness) >= 2 * len(text)
-                                      and shared_share(text, _shingles(witness)) >= CONTAINED):
+    if len(text) < MIN_TEXT_CHARS:
         return max(text, witness, key=len)
+    runs = _shingles(witness)
+    if len(witness) >= 2 * len(text) and shared_share(text, runs) >= CONTAINED:
+        return witness
     if len(witness) < MIN_WITNESS_CHARS:
         return text
-    return "\n".join(_vouched_lines(text.splitlines(), witness))
+    return "\n".join(_vouched_lines(text.splitlines(), witness, runs))
 
 
-def _vouched_lines(lines: list[str], witness: str) -> list[str]:
-    runs, own_lines = _shingles(witness), set(witness.splitlines())
+def _vouched_lines(lines: list[str], witness: str, runs: Counter) -> list[str]:
+    own_lines = set(witness.splitlines())
     # a line too short for a 4-word run (a date, a place) is vouched for when the witness has it too
     found = [i for i, line in enumerate(lines) if line in own_lines or shared_share(line, runs) >= VOUCHED]
     if not found:  # the witness read some other part of the page: nothing to go by

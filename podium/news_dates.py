@@ -51,6 +51,7 @@ VAGUE = re.compile(
 # A briefing or press conference, the occasion a spokesperson's words are reported from.
 EVENT = re.compile(r"\b(?:press|news|media)\s+(?:briefing|conference)s?\b|\bbriefings?\b|\bpresser\b", re.I)
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’']?|$)")
+QUOTED_PASSAGE = re.compile(r"[“\"][^”\"]*[”\"]")
 UNDATED = ("dateline", "vague", "published")  # a quote's own sentence gave no day
 TEXT_DATED = ("text_absolute", "text_relative")
 DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Za-z .]+)?,\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2})\b")
@@ -116,15 +117,16 @@ def dated_events(text: str, published: dt.date) -> list[tuple[int, dt.date, str]
     them is theirs)."""
     found = []
     for sentence in SENTENCE.finditer(text):
-        words = _unquoted(sentence.group(0))
+        words = unquoted(sentence.group(0))
         day = _day_in(words, published, (_absolute, _relative_day, _weekday)) if EVENT.search(words) else None
         if day:
             found.append((sentence.start(), day, words))
     return found
 
 
-def _unquoted(sentence: str) -> str:
-    return re.sub(r"[“\"][^”\"]*[”\"]", " ", sentence)
+def unquoted(sentence: str) -> str:
+    """The words outside quote marks: a day named in quoted words is theirs, not the speaker's."""
+    return QUOTED_PASSAGE.sub(" ", sentence)
 
 
 def _day_in(words: str, published: dt.date, readers) -> dt.date | None:
@@ -151,7 +153,7 @@ def _lede_day(text: str, published: dt.date, quotes: list) -> tuple[dt.date, str
     first = SENTENCE.search(text)
     if first and any(q.speaker_raw and q.char_start < first.end() for q in quotes):
         return None
-    day = _day_in(_unquoted(first.group(0)), published, (_relative_day, _weekday)) if first else None
+    day = _day_in(unquoted(first.group(0)), published, (_relative_day, _weekday)) if first else None
     return (day, "text_lede") if day else None
 
 

@@ -101,7 +101,7 @@ class AnswerSide:
 
     @cached_property
     def stems(self) -> set[str]:
-        return glossed_stems(self.text) if self.language.startswith("zh") else english_stems(self.text)
+        return stems_of(self.text, self.language)
 
     @cached_property
     def entities(self) -> set[str]:
@@ -109,8 +109,7 @@ class AnswerSide:
 
     @cached_property
     def question_stems(self) -> set[str]:
-        question = self.question or ""
-        return glossed_stems(question) if self.language.startswith("zh") else english_stems(question)
+        return stems_of(self.question or "", self.language)
 
 
 @dataclass(frozen=True)
@@ -121,6 +120,11 @@ class Link:
     method: str
     evidence: dict = field(default_factory=dict)
     language: str = ""  # the answer's
+
+
+def stems_of(text: str, language: str) -> set[str]:
+    """English stems of a text: its words, or the glosses of its Chinese words."""
+    return glossed_stems(text) if language.startswith("zh") else english_stems(text)
 
 
 def entities_in(text: str, language: str) -> set[str]:
@@ -145,7 +149,7 @@ def _passage(quote: QuoteSide, answers: list[AnswerSide]) -> Link | None:
     score, answer = max(scored, key=lambda pair: (_dated(pair[0], quote, pair[1]), pair[0]), default=(0.0, None))
     if score < MIN_SCORE:
         return None
-    shared = sorted(quote.stems & english_stems(answer.text), key=len, reverse=True)[:EVIDENCE_WORDS]
+    shared = sorted(quote.stems & answer.stems, key=len, reverse=True)[:EVIDENCE_WORDS]
     return Link(quote.statement_id, answer.statement_id, round(score, 3), SAME_LANGUAGE,
                 {"words": shared, "entities": sorted(quote.entities & answer.entities)}, answer.language)
 

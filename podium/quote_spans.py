@@ -30,7 +30,8 @@ INVERTED_CUES = {"said", "says", "added", "adds", "noted", "explained", "argued"
                  "writes", "continued", "asserted", "stated", "warned", "explains", "notes", "told",
                  "underlined", "stressed", "emphasized", "emphasised", "pointed out", "announced"}
 # Verbs that report a clause only with "that" ("Volker reiterated that …").
-THAT_CUES = BARE_CLAUSE_CUES | {"pointed out", "underlined", "underscored", "highlighted", "announced", "reiterated", "confirmed", "acknowledged", "admitted",
+THAT_CUES = BARE_CLAUSE_CUES | {"pointed out", "underlined", "underscored", "highlighted", "announced",
+                                "reiterated", "confirmed", "acknowledged", "admitted",
                                 "testified", "denied", "wrote", "tweeted", "stressed", "emphasized",
                                 "emphasised", "maintained", "concluded", "argues", "claims", "warns",
                                 "notes", "explains", "writes", "recalled", "claimed", "explained",

@@ -63,10 +63,10 @@ def excerpt(text: str | None, width: int = EXCERPT) -> str:
 
 
 def press_sentence(summary: dict) -> str | None:
-    links = summary.get("press_links") or []
-    if not links:
+    count = (summary.get("press_link_count") or [(0,)])[0][0]
+    if not count:
         return None
-    return (f"how the press reported it: {plural(len(links), 'link')} between news quotes and the briefing "
+    return (f"how the press reported it: {plural(count, 'link')} between news quotes and the briefing "
             f"answers they report; all of them: SELECT * FROM v_press_coverage")
 
 

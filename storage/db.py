@@ -305,7 +305,21 @@ def reader_path(path: Path | str) -> Path:
                        "has not finished. Readers never open the file a run writes; try again when it has")
 
 
+@contextmanager
 def open_reader(path: Path | str, **options):
     """A read-only connection for readers (queries, search, export, report): to the published
-    copy, so a run that is writing the archive never blocks them."""
-    return open_archive(reader_path(path), read_only=True, **options)
+    copy, so a run that is writing the archive never blocks them. A copy published by an older
+    podium (its schema behind this one's: views and columns missing) is refused with what to do."""
+    with open_archive(reader_path(path), read_only=True, **options) as con:
+        check_schema_current(con, path)
+        yield con
+
+
+def check_schema_current(con: duckdb.DuckDBPyConnection, path: Path | str) -> None:
+    latest = migrations()[-1]
+    applied = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0
+    if applied < latest.version:
+        raise ArchiveError(
+            f"the published copy of {path} has schema {applied}, and this podium reads schema {latest.version} "
+            f"({latest.name}): run a flow on the archive once (e.g. `podium nightly`), which brings it up to "
+            "date and publishes it again")

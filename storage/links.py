@@ -52,7 +52,7 @@ _AFFECTED_QUOTES = f"""
 # Each affected quote with its paragraph (the window around it, cut to lines in Python).
 _QUOTES = f"""
     SELECT q.statement_id, q.kind, q.text, coalesce(q.language, d.language, 'en'), q.statement_date,
-           q.speaker_id, substr(d.text, greatest(0, q.char_start - {CONTEXT_CHARS}) + 1,
+           substr(d.text, greatest(0, q.char_start - {CONTEXT_CHARS}) + 1,
                                 q.char_start - greatest(0, q.char_start - {CONTEXT_CHARS})),
            substr(d.text, q.char_end + 1, {CONTEXT_CHARS})
     FROM statements q JOIN documents d USING (doc_id)
@@ -131,6 +131,6 @@ def _through_pairs(con: duckdb.DuckDBPyConnection, found: list[Link]) -> list[Li
 
 
 def _quote_side(row) -> QuoteSide:
-    statement_id, kind, text, language, day, _, before, after = row
+    statement_id, kind, text, language, day, before, after = row
     context = before.rsplit("\n", 1)[-1] + text + after.split("\n", 1)[0]
     return QuoteSide(statement_id, kind, text, language, day, context)

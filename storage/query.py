@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from storage.db import ArchiveError, open_archive, open_error, reader_path
+from storage.db import ArchiveError, open_error, open_reader, reader_path
 
 READ_ONLY_TYPES = {duckdb.StatementType.SELECT}
 # Settings of a reader's connection: no file system, no extensions, and no way to turn them back on.
@@ -104,7 +104,7 @@ def stream_query(archive: Path, sql: str):
     """Run read-only SQL against the archive's published copy (so a run that is writing never
     blocks it); yields the QueryStream of the last statement, whose rows stream while it is open."""
     path = reader_path(archive)
-    with open_archive(path, read_only=True, config=SANDBOX) as con:
+    with open_reader(archive, config=SANDBOX) as con:
         statements = check_read_only(con, sql)
         try:
             for statement in statements[:-1]:

@@ -107,6 +107,12 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 _RUN_DOCUMENTS = "SELECT doc_id FROM documents WHERE extracted_at >= (SELECT started_at FROM crawl_runs WHERE run_id = ?)"
 
 
+# The links with a side in the run's documents; the summary shows a few (the first distinct pairs).
+_RUN_LINKS = ("SELECT * FROM v_press_coverage WHERE quote_id IN (SELECT statement_id FROM statements WHERE doc_id IN"
+              f" ({_RUN_DOCUMENTS})) OR answer_id IN (SELECT statement_id FROM statements WHERE doc_id IN"
+              f" ({_RUN_DOCUMENTS}))")
+PRESS_ROWS = 50
+
 # What a run summary shows, each query taking the run's id once for every `?`.
 _SUMMARY_QUERIES = {
     # this run's statements per speaker, as v_statements shows them
@@ -120,10 +126,10 @@ _SUMMARY_QUERIES = {
                   " LEFT JOIN statements s USING (doc_id) WHERE o.run_id = ? GROUP BY ALL ORDER BY 1",
     # how the press reported it: links with a side in this run's documents, across languages first,
     # then the most reported answers
-    "press_links": "SELECT answer_date, speaker, answer, outlet, quote, method, score FROM v_press_coverage"
-                   " WHERE quote_id IN (SELECT statement_id FROM statements WHERE doc_id IN"
-                   f" ({_RUN_DOCUMENTS})) OR answer_id IN (SELECT statement_id FROM statements WHERE doc_id IN"
-                   f" ({_RUN_DOCUMENTS})) ORDER BY method = 'cross_language' DESC, reports DESC, score DESC, answer_id, quote_id",
+    "press_links": f"SELECT answer_date, speaker, answer, outlet, quote, method, score FROM ({_RUN_LINKS})"
+                   f" ORDER BY method = 'cross_language' DESC, reports DESC, score DESC, answer_id, quote_id"
+                   f" LIMIT {PRESS_ROWS}",
+    "press_link_count": f"SELECT count(*) FROM ({_RUN_LINKS})",
     # a few of this run's statements
     "sample": "SELECT date, speaker, source_id, question, text FROM v_statements"
               f" WHERE doc_id IN ({_RUN_DOCUMENTS}) ORDER BY date DESC NULLS LAST, statement_id LIMIT 5",

@@ -10,11 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from conftest import SNAPSHOTS, snapshot_rows
 from storage.db import published_path
 from storage.query import run_query
+from storage.search_index import index_dir
 
 
 def test_queries_succeed_while_a_run_writes(nightly_archive, tmp_path):
@@ -147,3 +149,23 @@ def test_the_command_names_the_reader_in_one_line_without_a_traceback(nightly_ar
     assert "Traceback" not in result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "is open in another program" in errors[0] and "(PID " in errors[0]
+
+
+def test_a_copy_published_by_an_older_podium_is_refused_with_what_to_do(nightly_archive, tmp_path):
+    """After an upgrade, the published copy lacks the new schema's views until a run publishes it
+    again: `report`, `sql` and `search` say so in one line (exit 1) instead of a catalog error."""
+    archive = tmp_path / "archive.duckdb"
+    shutil.copyfile(nightly_archive[0], archive)
+    shutil.copyfile(published_path(nightly_archive[0]), published_path(archive))
+    shutil.copytree(index_dir(nightly_archive[0]), index_dir(archive))
+    with duckdb.connect(str(published_path(archive))) as con:  # as if published before the last migration
+        last = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        con.execute("DELETE FROM schema_migrations WHERE version = ?", [last])
+    for command in (["report", "--output", str(tmp_path / "report")], ["sql", "SELECT 1"], ["search", "NATO"]):
+        result = subprocess.run([sys.executable, "-m", "podium.cli", *command, "--archive", str(archive)],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and f"has schema {last - 1}, and this podium reads schema {last}" in errors[0]
+    assert run_query(nightly_archive[0], "SELECT count(*) FROM v_press_coverage").rows  # a current copy reads
