@@ -180,11 +180,13 @@ def test_custom_run_from_the_ui_form(served, browser, tmp_path):
         return [h for h in hrefs if h.rsplit("/", 1)[1] not in known] or d.refresh()
 
     # Submitting lands on the deployment's Runs tab; the new run appears in its list (a busy machine
-    # has taken over a minute to show it).
+    # has taken over a minute to show it). Each miss reloads the page, so the wait polls every 5 s:
+    # reloaded every half second, a slow machine never finished drawing the page (seen: blank).
     screenshots = settings().data_dir / "screenshots"
     screenshots.mkdir(parents=True, exist_ok=True)
     try:
-        link = WebDriverWait(browser, 180, ignored_exceptions=[StaleElementReferenceException]).until(new_run_links)[0]
+        link = WebDriverWait(browser, 180, poll_frequency=5,
+                             ignored_exceptions=[StaleElementReferenceException]).until(new_run_links)[0]
     except TimeoutException:
         browser.save_screenshot(str(screenshots / "adhoc-crawl-submitted.png"))  # what the form showed instead
         raise
