@@ -34,7 +34,7 @@ from podium.extract import (Document, Extraction, ExtractionError, LayoutChanged
 from podium.html import clean_text, decode, element_text, lines, parse
 from podium.settings import Source
 from podium.speakers import Registry
-from podium.transcript import CJK, Paragraph, Turn, segment
+from podium.transcript import CJK, Paragraph, Turn, TurnRules, segment
 
 # -- listings ------------------------------------------------------------------------------------
 LISTING_LINKS = "div.newsLst_mod ul li a"  # English, 2016–2020
@@ -78,6 +78,25 @@ BOLD_QUESTION_SHARE = 0.6  # a paragraph mostly in <b>/<strong> is a question
 SEPARATOR_LINE = re.compile(r"^[*＊]+$")
 BOOK_TITLE_MARKS = re.compile(r"[《》]")
 EXTRACTOR_VERSION = "fmprc-transcript-2"
+
+# -- turns (podium/transcript.py) ---------------------------------------------------------------
+# Older era: questions `Q:`, answers `A:` (the spokesperson of the title); in Chinese `问：`, `答：`.
+# Newer era: a question opens with the outlet (`Reuters:`, `Follow-up:`), an answer with the
+# speaker's name (`Zhao Lijian:`); in Chinese the reporter (`路透社记者：`, `彭博社记者追问：`, `追问：`)
+# and the name (`赵立坚：`). A reporter's label marks a question even when it is not in bold (short
+# interjections such as `记者：是的。` are set in plain type). Questions are otherwise set in bold.
+TURN_LABEL = re.compile(r"^(?P<label>[^:：]{1,45}?)\s*[:：]\s*(?P<rest>.*)$", re.DOTALL)
+ANSWER_LABELS = frozenset({"a", "答"})
+QUESTION_LABELS = {"q", "问"}
+# Labels that say a question was asked without naming who asked it.
+ANONYMOUS_QUESTIONERS = {
+    "q", "问", "follow-up", "follow up", "journalist", "reporter", "foreign journalist",
+    "journalist adds", "记者", "追问",
+}
+# Chinese labels of a question: "<outlet>记者", "记者追问", "彭博社记者提问", "会后有记者问及", "追问二".
+REPORTER_LABEL = re.compile(r"记者(?:追问|提问|问及?|澄清|解释)?$|^追问")
+# The outlet in a Chinese reporter's label ("中央广播电视总台央视记者" → "中央广播电视总台央视").
+OUTLET_LABEL = re.compile(r"^(?P<outlet>[^，,、（(]+?)记者(?:追问|提问)?$")
 
 
 class NoTranscriptBody(ValueError):
@@ -261,8 +280,7 @@ def extract_transcript(page: StoredPage, source: Source, registry: Registry) -> 
         raise ExtractionError(str(error)) from error
     dated = date_of_page(detail, page.listing or {})
     unasked = "press_statement" if is_statement_item(detail.title) else "opening_remarks"
-    transcript = segment(detail.paragraphs, spokesperson_of(detail),
-                         lambda label: registry.resolve(label) is not None, unasked)
+    transcript = segment(detail.paragraphs, turn_rules(spokesperson_of(detail), registry, unasked))
     turns = transcript.turns
     document = Document(
         doc_id=doc_id_for(page.url), page_id=page.page_id, source_id=source.key, url=page.url,
@@ -273,6 +291,29 @@ def extract_transcript(page: StoredPage, source: Source, registry: Registry) -> 
     )
     statements = [_statement(document, seq, turn, source, registry) for seq, turn in enumerate(turns, 1)]
     return Extraction(document, statements)
+
+
+def turn_rules(spokesperson: str | None, registry: Registry, unasked_kind: str) -> TurnRules:
+    """A page's turn rules: its spokesperson answers unlabelled and under `A:`."""
+    return TurnRules(
+        label=TURN_LABEL, is_question=is_question_label, is_speaker=lambda label: registry.resolve(label) is not None,
+        questioner_of=questioner_of, default_speaker=spokesperson, answer_labels=ANSWER_LABELS,
+        bold_questions=True, unlabelled_opens_turn=True, unasked_kind=unasked_kind,
+    )
+
+
+def is_question_label(label: str) -> bool:
+    return label.casefold() in QUESTION_LABELS or bool(REPORTER_LABEL.search(label))
+
+
+def questioner_of(label: str | None) -> str | None:
+    """Who asked: the outlet named in the label, or None when the label names nobody."""
+    if label is None or label.casefold() in ANONYMOUS_QUESTIONERS:
+        return None
+    if CJK.search(label):  # only "<outlet>记者" names someone; "会后有记者问及" does not
+        match = OUTLET_LABEL.match(label)
+        return match.group("outlet").strip("《》 ") if match else None
+    return label
 
 
 def _doc_type(turns: tuple[Turn, ...]) -> str:

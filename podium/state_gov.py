@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from podium.extract import (Document, Extraction, ExtractionError, LayoutChanged
 from podium.html import block_texts, clean_text
 from podium.settings import Source
 from podium.speakers import Registry, Speaker
-from podium.transcript import PARAGRAPH_SEPARATOR
+from podium.transcript import PARAGRAPH_SEPARATOR, Paragraph, Turn, TurnRules, label_surname, segment, split_label
 
 FEED_ITEMS = "//item"  # the spider splits the feed into items with this XPath
 # Keep CDATA sections as published; never fetch external entities.
@@ -44,10 +44,6 @@ BYLINE = re.compile(r"^(?P<name>[^,]{3,60}), (?P<role>[^,]{3,80})$")
 TURN_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z.'’ -]{1,50}?)\s*:\s*(?P<rest>.*)$", re.DOTALL)
 QUESTION_LABELS = {"QUESTION", "Q"}
 STAGE_NOTE = re.compile(r"^\(.*\)$|^#( #)+$")  # "(Laughter.)", "(The briefing was concluded …)", "# # #"
-# Words of a turn label that are titles, not names: "SECRETARY BLINKEN", "FOREIGN MINISTER KOFOD".
-LABEL_TITLES = {"MR", "MRS", "MS", "DR", "SECRETARY", "DEPUTY", "UNDER", "ASSISTANT", "ACTING", "AMBASSADOR",
-                "SPECIAL", "ENVOY", "REPRESENTATIVE", "PRESIDENT", "PRIME", "MINISTER", "FOREIGN", "PREMIER",
-                "SENIOR", "STATE", "DEPARTMENT", "OFFICIAL", "ADMINISTRATOR", "GENERAL", "VICE"}
 MIN_TURNS = 2  # a body with fewer labelled paragraphs is a statement that happens to hold a colon
 NEWSROOM_TZ = ZoneInfo("America/New_York")  # the Department dates its releases in Washington time
 DATE_BASIS = "rss_pubdate"
@@ -61,20 +57,6 @@ class FeedItem:
     creator: str
     published: dt.date | None
     paragraphs: tuple[str, ...]
-
-
-@dataclass
-class Turn:
-    label: str
-    start: int
-    end: int
-    question: str | None = None
-    after_question: bool = False
-    texts: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return PARAGRAPH_SEPARATOR.join(self.texts)
 
 
 def pubdate_of(text: str) -> dt.date | None:
@@ -117,55 +99,25 @@ def split_feed(body: bytes) -> list[RawItem]:
             for item in root.xpath(FEED_ITEMS)]
 
 
-# -- turns ------------------------------------------------------------------------------------
+# -- turns (podium/transcript.py) ---------------------------------------------------------------
 
-def turn_label(paragraph: str) -> tuple[str, str] | None:
-    """('MR PRICE', rest) when a paragraph opens a turn."""
-    match = TURN_LABEL.match(paragraph)
-    if not match or not match.group("rest").strip():
-        return None
-    return " ".join(match.group("label").split()), match.group("rest").strip()
+def is_question_label(label: str) -> bool:
+    return label in QUESTION_LABELS
+
+
+# Any upper-case label but QUESTION names a speaker; a label alone in its paragraph is none.
+TURN_RULES = TurnRules(label=TURN_LABEL, is_question=is_question_label, is_speaker=lambda label: True,
+                       label_needs_text=True, skip=STAGE_NOTE)
 
 
 def is_transcript(paragraphs: tuple[str, ...]) -> bool:
-    return sum(1 for p in paragraphs if turn_label(p)) >= MIN_TURNS
+    return sum(1 for p in paragraphs if split_label(TURN_RULES, p)[0]) >= MIN_TURNS
 
 
-def split_turns(paragraphs: tuple[str, ...] | list[str]) -> list[Turn]:
-    """Speaker turns of a transcript, each with the question(s) asked just before it.
-
-    Paragraphs before the first label (place, time) and stand-alone stage notes belong to no
-    turn; unlabelled paragraphs continue the turn before them. Offsets point into the
-    paragraphs joined with PARAGRAPH_SEPARATOR.
-    """
-    turns: list[Turn] = []
-    questions: list[str] = []
-    current: Turn | None = None
-    offset, seen_question = 0, False
-    for paragraph in paragraphs:
-        end = offset + len(paragraph)
-        labelled = turn_label(paragraph)
-        if labelled and labelled[0] in QUESTION_LABELS:
-            questions.append(labelled[1])
-            current, seen_question = None, True
-        elif labelled:
-            label, rest = labelled
-            current = Turn(label, end - len(rest), end, PARAGRAPH_SEPARATOR.join(questions) or None, seen_question)
-            current.texts.append(rest)
-            turns.append(current)
-            questions = []
-        elif current is not None and not STAGE_NOTE.match(paragraph):
-            current.texts.append(paragraph)
-            current.end = end
-        elif questions and not STAGE_NOTE.match(paragraph):
-            questions.append(paragraph)  # a question running on over several paragraphs
-        offset = end + len(PARAGRAPH_SEPARATOR)
-    return turns
-
-
-def label_surname(label: str) -> str:
-    words = [w for w in label.replace(".", "").split() if w not in LABEL_TITLES]
-    return words[-1] if words else label
+def split_turns(paragraphs: tuple[str, ...] | list[str]) -> tuple[Turn, ...]:
+    """Speaker turns of a transcript, each with the question(s) asked just before it. Offsets
+    point into the paragraphs joined with PARAGRAPH_SEPARATOR."""
+    return segment([Paragraph(p) for p in paragraphs], TURN_RULES).turns
 
 
 # -- attribution ------------------------------------------------------------------------------
@@ -246,10 +198,9 @@ def _turn_statements(document: Document, item: FeedItem, registry: Registry) -> 
     surnames = byline_surnames(item)
     statements = []
     for turn in split_turns(item.paragraphs):
-        who = turn_speaker(turn.label, surnames, document.published_at, registry)
-        kind = "answer" if turn.after_question else "opening_remarks"
-        statements.append(_statement(document, len(statements) + 1, who, kind, turn.text, turn.start,
-                                     turn.end, turn.question))
+        who = turn_speaker(turn.speaker, surnames, document.published_at, registry)
+        statements.append(_statement(document, len(statements) + 1, who, turn.kind, turn.text, turn.char_start,
+                                     turn.char_end, turn.question))
     return statements
 
 

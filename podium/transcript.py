@@ -1,16 +1,23 @@
-"""Briefing transcripts → turns: who answered which question, in order.
+"""Briefing transcripts → turns: who answered which question, in order. One segmenter for every
+source family; what differs between families is a `TurnRules`.
 
-Input is the transcript's paragraphs with one fact about their typography: whether the
-paragraph is (mostly) bold, which is how the China MFA marks questions. The conventions:
+A transcript is a list of paragraphs, each knowing whether it is (mostly) bold. A paragraph may
+open with a label: a question's (`Q:`, `Q` on the White House's pages, `QUESTION:`, `Reuters:`,
+`路透社记者：`) or a speaker's (`A:`, `Zhao Lijian:`, `MS. JEAN-PIERRE:`). The families differ in:
 
-* Older era: questions start `Q:`, answers `A:` (the speaker is the spokesperson of the title);
-  in Chinese `问：` and `答：`.
-* Newer era: a question starts with the outlet (`Reuters:`, `Follow-up:`), an answer with the
-  speaker's name (`Zhao Lijian:`); in Chinese the reporter (`路透社记者：`, `彭博社记者追问：`,
-  `追问：`) and the name (`赵立坚：`). A reporter's label marks a question even when it is not in
-  bold (short interjections such as `记者：是的。` are set in plain type).
-* Paragraphs without a prefix continue the turn before them; those before the first question
-  are the opening remarks.
+* which labels are questions and which name a speaker (China MFA: a reporter's label, or any
+  name the registry knows; State Department and White House: any upper-case label but `Q`);
+* whether a bold paragraph is a question (the China MFA sets questions in bold);
+* what an unlabelled paragraph with no turn open is. China MFA: a turn of the title's
+  spokesperson (opening remarks before the first question, an answer after one). State
+  Department and White House: place and time lines before the first label belong to no turn, and
+  after a question the question runs on;
+* stage notes and closing lines (`(Laughter.)`, `END`, `5:13 P.M. EDT`) that belong to no turn.
+
+Everywhere: paragraphs without a label continue the turn before them; the turns before the
+first question are opening remarks (or press statements, for a Chinese item without questions);
+several questions before one answer are all that answer's question; interruptions and cross-talk
+stay in the order they were said.
 """
 from __future__ import annotations
 
@@ -18,20 +25,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-ANSWER_LABELS = {"a", "答"}
-QUESTION_LABELS = {"q", "问"}
-# Labels that say a question was asked without naming who asked it.
-ANONYMOUS_QUESTIONERS = {
-    "q", "问", "follow-up", "follow up", "journalist", "reporter", "foreign journalist",
-    "journalist adds", "记者", "追问",
-}
-# Chinese labels of a question: "<outlet>记者", "记者追问", "彭博社记者提问", "会后有记者问及", "追问二".
-REPORTER_LABEL = re.compile(r"记者(?:追问|提问|问及?|澄清|解释)?$|^追问")
-# The outlet in a Chinese reporter's label ("中央广播电视总台央视记者" → "中央广播电视总台央视").
-OUTLET_LABEL = re.compile(r"^(?P<outlet>[^，,、（(]+?)记者(?:追问|提问)?$")
 CJK = re.compile(r"[\u3400-\u9fff]")
-PREFIX = re.compile(r"^(?P<label>[^:：]{1,45}?)\s*[:：]\s*")
 PARAGRAPH_SEPARATOR = "\n\n"
+# Words of an upper-case turn label that are titles, not names: "SECRETARY BLINKEN", "MS. JEAN-PIERRE".
+LABEL_TITLES = {"MR", "MRS", "MS", "DR", "SECRETARY", "DEPUTY", "UNDER", "ASSISTANT", "ACTING", "AMBASSADOR",
+                "SPECIAL", "ENVOY", "REPRESENTATIVE", "PRESIDENT", "PRIME", "MINISTER", "FOREIGN", "PREMIER",
+                "SENIOR", "STATE", "DEPARTMENT", "OFFICIAL", "ADMINISTRATOR", "GENERAL", "VICE", "ADMIRAL",
+                "GOVERNOR", "ADMINISTRATION"}
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,26 @@ class Paragraph:
     bold: bool = False
 
 
+@dataclass(frozen=True)
+class TurnRules:
+    """How one family's transcripts mark who speaks (see the module's docstring)."""
+    label: re.Pattern  # a paragraph-opening label: groups `label` and `rest`
+    is_question: Callable[[str], bool]  # the label marks a question
+    is_speaker: Callable[[str], bool]  # the label names someone who answers; otherwise it is text
+    questioner_of: Callable[[str | None], str | None] = lambda label: None  # who asked, by the label
+    default_speaker: str | None = None  # who speaks unlabelled or under an answer label
+    answer_labels: frozenset[str] = frozenset()  # labels standing for the default speaker ("a", "答")
+    bold_questions: bool = False
+    unlabelled_opens_turn: bool = False  # else: before any label it is no one's, after a question it runs on
+    label_needs_text: bool = False  # a label alone in its paragraph is no label
+    skip: re.Pattern | None = None  # stage notes and closing lines: no turn's text
+    unasked_kind: str = "opening_remarks"
+
+
 @dataclass
 class Turn:
-    kind: str  # "answer" | "opening_remarks"
-    speaker: str | None
+    kind: str  # "answer" | "opening_remarks" | rules.unasked_kind
+    speaker: str | None  # as labelled (whitespace collapsed), or the rules' default speaker
     char_start: int
     char_end: int
     question: str | None = None
@@ -61,89 +77,72 @@ class Transcript:
     turns: tuple[Turn, ...]
 
 
-def split_prefix(text: str) -> tuple[str | None, str]:
-    """('Reuters', rest) for 'Reuters: rest'; (None, text) when there is no short label."""
-    match = PREFIX.match(text)
-    if not match:
+def split_label(rules: TurnRules, text: str) -> tuple[str | None, str]:
+    """('Reuters', rest) for 'Reuters: rest'; (None, text) when the paragraph opens with no label."""
+    match = rules.label.match(text)
+    if not match or (rules.label_needs_text and not match.group("rest").strip()):
         return None, text
-    return match.group("label").strip(), text[match.end():]
+    return " ".join(match.group("label").split()), match.group("rest")
 
 
-def is_question_label(label: str | None) -> bool:
-    return label is not None and (label.casefold() in QUESTION_LABELS or bool(REPORTER_LABEL.search(label)))
-
-
-def questioner_of(label: str | None) -> str | None:
-    """Who asked: the outlet named in the label, or None when the label names nobody."""
-    if label is None or label.casefold() in ANONYMOUS_QUESTIONERS:
-        return None
-    if CJK.search(label):  # only "<outlet>记者" names someone; "会后有记者问及" does not
-        match = OUTLET_LABEL.match(label)
-        return match.group("outlet").strip("《》 ") if match else None
-    return label
+def label_surname(label: str) -> str:
+    """The surname an upper-case label names: "MS. JEAN-PIERRE" → "JEAN-PIERRE"."""
+    words = [w for w in label.replace(".", "").split() if w not in LABEL_TITLES]
+    return words[-1] if words else label
 
 
 class _Segmenter:
-    def __init__(self, default_speaker: str | None, is_speaker: Callable[[str], bool], unasked_kind: str):
-        self.default_speaker = default_speaker
-        self.is_speaker = is_speaker
-        self.unasked_kind = unasked_kind
+    def __init__(self, rules: TurnRules):
+        self.rules = rules
         self.turns: list[Turn] = []
         self.questions: list[tuple[str | None, str]] = []
         self.current: Turn | None = None
         self.seen_question = False
 
-    def answer_label(self, paragraph: Paragraph) -> tuple[str | None, str] | None:
-        """(speaker, rest) when the paragraph opens an answer."""
-        if paragraph.bold:
-            return None
-        label, rest = split_prefix(paragraph.text)
-        if label is None:
-            return None
-        if label.casefold() in ANSWER_LABELS:
-            return self.default_speaker, rest
-        if self.is_speaker(label):
-            return label, rest
-        return None
-
-    def is_question(self, paragraph: Paragraph) -> bool:
-        label, _ = split_prefix(paragraph.text)
-        return paragraph.bold or is_question_label(label)
-
     def feed(self, paragraph: Paragraph, offset: int) -> None:
-        end = offset + len(paragraph.text)
-        if self.is_question(paragraph):
-            self.current = None
-            self.seen_question = True
-            self.questions.append(split_prefix(paragraph.text))
+        rules, end = self.rules, offset + len(paragraph.text)
+        if rules.skip and rules.skip.match(paragraph.text):
             return
-        opened = self.answer_label(paragraph)
-        if opened is not None or self.current is None:
-            speaker, rest = opened if opened else (self.default_speaker, paragraph.text)
+        label, rest = split_label(rules, paragraph.text)
+        if (rules.bold_questions and paragraph.bold) or (label is not None and rules.is_question(label)):
+            self.current, self.seen_question = None, True
+            self.questions.append((label, rest))
+            return
+        speaker = self.answer_speaker(label)
+        if speaker is not None or (label is not None and label.casefold() in rules.answer_labels):
             self.open_turn(speaker, end - len(rest), end, rest)
-        else:
+        elif self.current is not None:
             self.current.texts.append(paragraph.text)
             self.current.char_end = end
+        elif rules.unlabelled_opens_turn:
+            self.open_turn(rules.default_speaker, offset, end, paragraph.text)
+        elif self.questions:
+            self.questions.append((None, paragraph.text))  # a question running on over several paragraphs
+
+    def answer_speaker(self, label: str | None) -> str | None:
+        if label is None:
+            return None
+        if label.casefold() in self.rules.answer_labels:
+            return self.rules.default_speaker
+        return label if self.rules.is_speaker(label) else None
 
     def open_turn(self, speaker: str | None, start: int, end: int, text: str) -> None:
+        kind = "answer" if self.seen_question else self.rules.unasked_kind
+        turn = Turn(kind, speaker, start, end)
         if self.questions:
-            labels = [label for label, _ in self.questions]
-            question = PARAGRAPH_SEPARATOR.join(rest for _, rest in self.questions)
-            named = [q for q in map(questioner_of, labels) if q]
-            turn = Turn("answer", speaker, start, end, question, named[0] if named else None)
-        else:
-            turn = Turn("answer" if self.seen_question else self.unasked_kind, speaker, start, end)
+            turn.question = PARAGRAPH_SEPARATOR.join(rest for _, rest in self.questions)
+            named = [q for q in map(self.rules.questioner_of, (label for label, _ in self.questions)) if q]
+            turn.questioner = named[0] if named else None
         turn.texts.append(text)
         self.turns.append(turn)
         self.current = turn
         self.questions = []
 
 
-def segment(paragraphs: tuple[Paragraph, ...] | list[Paragraph], default_speaker: str | None,
-            is_speaker: Callable[[str], bool], unasked_kind: str = "opening_remarks") -> Transcript:
-    """Split a transcript into turns. `is_speaker` says whether a prefix label names a speaker;
-    `unasked_kind` is the kind of the turns before any question (a statement item's: press_statement)."""
-    segmenter = _Segmenter(default_speaker, is_speaker, unasked_kind)
+def segment(paragraphs: tuple[Paragraph, ...] | list[Paragraph], rules: TurnRules) -> Transcript:
+    """Split a transcript into turns by its family's rules. Offsets point into the paragraphs
+    joined with PARAGRAPH_SEPARATOR, which is the transcript's text."""
+    segmenter = _Segmenter(rules)
     offset = 0
     for paragraph in paragraphs:
         segmenter.feed(paragraph, offset)

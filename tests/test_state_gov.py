@@ -17,6 +17,7 @@ from podium import state_gov
 from podium.extract import StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
+from podium.transcript import label_surname
 from storage.db import open_archive
 
 SOURCE = "state_gov_press"
@@ -109,16 +110,16 @@ BRIEFING = [
 def test_turn_splitter_on_a_briefing_shaped_text():
     turns = state_gov.split_turns(BRIEFING)
     text = state_gov.PARAGRAPH_SEPARATOR.join(BRIEFING)
-    assert [t.label for t in turns] == ["MR MILLER"] * 4
+    assert [t.speaker for t in turns] == ["MR MILLER"] * 4
     assert turns[0].text == "Good afternoon, everyone. I have one thing at the top.\n\nWe welcome the agreement announced today."
-    assert not turns[0].after_question and turns[0].question is None
+    assert turns[0].kind == "opening_remarks" and turns[0].question is None
     assert turns[1].question == "Thanks, Matt. On the agreement —" and turns[1].text == "Sure."
     # the stand-alone stage note belongs to no turn; the inline one stays in the answer
     assert turns[2].question == "— is there a date for the signing?"
     assert turns[2].text == "Not yet — not yet. (Laughter.) We will announce one when we have it."
     assert turns[3].text == "Go ahead."
-    assert all(text[t.start:t.end] == t.text for t in turns)
-    assert state_gov.label_surname("FOREIGN MINISTER KOFOD") == "KOFOD"
+    assert all(text[t.char_start:t.char_end] == t.text for t in turns)
+    assert label_surname("FOREIGN MINISTER KOFOD") == "KOFOD"
 
 
 def test_briefing_turns_resolve_to_the_registered_spokesperson():
