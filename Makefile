@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The nightly flow over the bundled recorded pages (snapshots/), replayed from a local server,
-# into the default archive (data/podium.duckdb, which the README's queries read); then a summary
-# and an example query. Run it twice to see an incremental run.
+# A sample of the White House's briefing transcripts imported from their text archive, then the
+# nightly flow over the bundled recorded pages (snapshots/), replayed from a local server, into the
+# default archive (data/podium.duckdb, which the README's queries read); then a summary and an
+# example query. Run it twice to see an incremental run.
 demo: install
+	$(BIN)/podium import-transcripts snapshots/whitehouse_briefings --source whitehouse_briefings
 	$(BIN)/podium nightly --replay snapshots --example-query
 
 test: install browser

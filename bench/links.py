@@ -43,7 +43,7 @@ from storage.registry import sync_sources, sync_speakers  # noqa: E402
 
 ANNOTATIONS = ROOT / "tests" / "fixtures" / "press_reports"
 SNAPSHOTS = ROOT / "snapshots"
-REPORTS, TRANSCRIPTS = "press_reports", ("fmprc_en", "fmprc_zh")
+REPORTS, TRANSCRIPTS = "press_reports", ("fmprc_en", "fmprc_zh", "whitehouse_briefings")
 # The goals on the test half (issue 14): a missing link beats a wrong one.
 GOALS = {"link P": 0.95, "link R": 0.85, "speaker F1": 0.95, "date acc.": 0.95}
 ZH_OPENING = 10  # characters of a Chinese answer compared; an English one: its first words
@@ -184,12 +184,13 @@ def _score_links(annotated: dict | None, statement, links: list[tuple], tally: T
 
 
 def measure(verbose: bool = False) -> dict[str, dict]:
-    """{split: row} for "dev", "test" and "all"."""
+    """{split: row} for "dev", "test", "white_house" (reports of White House briefings, only
+    scored) and "all"."""
     reg = registry()
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "links.duckdb"
         build_archive(archive)
-        tallies = {"dev": Tally(), "test": Tally(), "all": Tally()}
+        tallies = {"dev": Tally(), "test": Tally(), "white_house": Tally(), "all": Tally()}
         with open_archive(archive, read_only=True) as con:
             for report in annotations():
                 for split in (report["split"], "all"):
@@ -206,9 +207,9 @@ def main() -> None:
     args = parser.parse_args()
     rows = measure(args.verbose)
     columns = ["quotes", "speaker F1", "date acc.", "links", "gold links", "link P", "link R"]
-    print(f"{'split':<6}" + "".join(f"{c:>11}" for c in columns))
+    print(f"{'split':<12}" + "".join(f"{c:>11}" for c in columns))
     for split, row in rows.items():
-        print(f"{split:<6}" + "".join(f"{row[c]:>11.3f}" if isinstance(row[c], float) else f"{row[c]:>11}"
+        print(f"{split:<12}" + "".join(f"{row[c]:>11.3f}" if isinstance(row[c], float) else f"{row[c]:>11}"
                                       for c in columns))
 
 

@@ -1,4 +1,4 @@
-"""Flows that bring in pages without crawling: saved files and WARC archives."""
+"""Flows that bring in pages without crawling: saved files, WARC archives and text archives of transcripts."""
 from __future__ import annotations
 
 import uuid
@@ -14,6 +14,7 @@ from flows.steps import run_logger, step
 from flows.tasks import extract_pending, judge_sources, load, update_search_index
 from podium.ingest import saved_page_records
 from podium.settings import settings
+from podium.text_archive import check_text_source, transcript_records
 from podium.warc import warc_records
 from storage.load import write_staging
 
@@ -91,3 +92,14 @@ def import_warc(path: str, source: str | None = None, archive: str | None = None
     summary = load_and_extract("import-warc", staged, archive)
     summary["skipped"] = dict(skipped)
     return summary
+
+
+@flow(name="import-transcripts", flow_run_name="import-transcripts-{source}")
+@fails_plainly
+def import_transcripts(folder: str, source: str, archive: str | None = None) -> dict:
+    """A text archive's transcripts (Markdown or plain text, front matter or index.csv) → the
+    archive, as pages of `source`. A file without a URL, unreadable or over the download cap is
+    recorded as a crawl error."""
+    check_text_source(settings().source(source))
+    return load_and_extract("import-transcripts", stage("import-transcripts",
+                                                       transcript_records(Path(folder), settings(), source)), archive)

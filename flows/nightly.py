@@ -69,10 +69,10 @@ def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archi
 
 
 def enabled_sources(schedule: str | None = "nightly", replaying: bool = False) -> list[str]:
-    """Enabled sources on this schedule (None: on any); replay_only ones (synthetic test sites
-    whose hosts do not exist) only when replaying a recording."""
+    """Enabled, crawled sources on this schedule (None: on any); replay_only ones (synthetic test
+    sites whose hosts do not exist) only when replaying a recording."""
     return [s.key for s in settings().sources
-            if s.enabled and schedule in (None, s.schedule) and (replaying or not s.replay_only)]
+            if s.enabled and s.crawled and schedule in (None, s.schedule) and (replaying or not s.replay_only)]
 
 
 @flow(name="nightly", flow_run_name=run_name)

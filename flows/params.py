@@ -9,7 +9,8 @@ from podium.settings import ConfigError, settings
 # The configured sources, as an enumeration: the UI offers exactly these keys (to reprocess).
 SourceKey = Enum("SourceKey", {source.key: source.key for source in settings().sources}, type=str)
 # The sources a crawl can take: enabled ones (`web`, for saved pages only, is never crawled).
-CrawlSourceKey = Enum("CrawlSourceKey", {s.key: s.key for s in settings().sources if s.enabled}, type=str)
+CrawlSourceKey = Enum("CrawlSourceKey", {s.key: s.key for s in settings().sources if s.enabled and s.crawled},
+                      type=str)
 
 
 def source_keys(sources) -> list[str]:
@@ -18,8 +19,11 @@ def source_keys(sources) -> list[str]:
 
 
 def crawlable(keys: list[str], replay: str | None) -> list[str]:
-    """The keys of a crawl; a synthetic site (replay_only: its host does not exist) is refused
-    unless the crawl replays a recording."""
+    """The keys of a crawl; a source no spider crawls (spider: imported) is refused, and a synthetic
+    site (replay_only: its host does not exist) unless the crawl replays a recording."""
+    imported = [key for key in keys if not settings().source(key).crawled]
+    if imported:
+        raise ConfigError(f"{', '.join(imported)}: not crawled, filled by `podium import-transcripts`")
     synthetic = [key for key in keys if settings().source(key).replay_only]
     if synthetic and not replay:
         raise ConfigError(f"{', '.join(synthetic)}: synthetic sites, crawled only from a recording (give replay)")

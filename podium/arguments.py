@@ -26,6 +26,9 @@ def source_keys(values: list[str] | None, crawling: bool = False, replay: str | 
         if crawling and not settings().source(value).enabled:
             raise typer.BadParameter(f"source {value!r} is not enabled for crawling (config/sources.yaml)",
                                      param_hint=option)
+        if crawling and not settings().source(value).crawled:
+            raise typer.BadParameter(f"source {value!r} is not crawled: it is filled by `podium import-transcripts` "
+                                     "(spider: imported in config/sources.yaml)", param_hint=option)
         if crawling and settings().source(value).replay_only and not replay:
             raise typer.BadParameter(f"source {value!r} is a synthetic site, crawled only from a recording: "
                                      "give --replay", param_hint=option)
@@ -52,6 +55,21 @@ def readable_files(paths: list[Path], url: str | None = None) -> list[Path]:
     except IngestError as error:
         raise typer.BadParameter(str(error), param_hint="--url" if url and len(paths) > 1 else "PATHS") from error
     return paths
+
+
+def text_archive(folder: Path, source: str) -> None:
+    """A folder holding transcript files, for a source whose pages are text transcripts."""
+    from podium.text_archive import check_text_source, transcript_files
+
+    source_keys([source])
+    try:
+        check_text_source(settings().source(source))
+    except IngestError as error:
+        raise typer.BadParameter(str(error), param_hint="--source") from error
+    try:
+        transcript_files(folder)
+    except IngestError as error:
+        raise typer.BadParameter(str(error), param_hint="FOLDER") from error
 
 
 def replay_source(replay: str | None) -> str | None:

@@ -169,6 +169,22 @@ def import_warc(
         console.print(f"skipped {plural(count, 'WARC record')}: {reason}")
 
 
+@app.command("import-transcripts")
+def import_transcripts(
+    folder: Annotated[Path, typer.Argument(help="A folder of transcripts (.md, .txt, or gzipped), each with front "
+                                                "matter or an index.csv row giving its URL and date.")],
+    source: Annotated[str, typer.Option("--source", "-s", help="The source they belong to (a text-transcript format).")],
+    archive: ArchiveOption = None,
+) -> None:
+    """Archive a text archive's briefing transcripts, without fetching anything."""
+    arguments.text_archive(folder, source)
+    from flows.imports import import_transcripts as import_transcripts_flow
+
+    summary = run_flow(import_transcripts_flow, quick=True, folder=str(folder), source=source,
+                       archive=str(archive) if archive else None)
+    summary_text.print_run(console, summary)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Saved pages: .html files or gzipped (.gz).")],

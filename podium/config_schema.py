@@ -23,6 +23,8 @@ SCHEDULES = ("nightly",)
 # The generic spider families of spiders/sources/generic.py (its FAMILIES maps these names to classes);
 # named here too so that a row can be checked without importing Scrapy.
 SPIDER_FAMILIES = ("listing", "feed", "sitemap", "url_list")
+# `spider: imported`: a source no spider crawls, filled by `podium import-transcripts` (a text archive).
+IMPORTED = "imported"
 # Where a source's own spider module lives (`spider` empty): beside the code, whatever PODIUM_HOME says.
 SPIDER_MODULES = Path(__file__).resolve().parents[1] / "spiders" / "sources"
 DATE_ORDERS = ("DMY", "MDY", "YMD")
@@ -44,7 +46,7 @@ class Source:
     start_urls: tuple[str, ...]
     allowed_domains: tuple[str, ...]
     format: str = "article"
-    spider: str = ""  # "" = its own module spiders/sources/<key>.py; else a generic family
+    spider: str = ""  # "" = its own module spiders/sources/<key>.py; else a generic family, or IMPORTED
     feed_urls: tuple[str, ...] = ()
     api_urls: tuple[str, ...] = ()
     hints: dict = field(default_factory=dict, hash=False, compare=False)
@@ -52,6 +54,11 @@ class Source:
     enabled: bool = True
     replay_only: bool = False  # synthetic test sites: crawled only when replaying a recording
 
+
+    @property
+    def crawled(self) -> bool:
+        """Whether a spider fetches this source (an imported one is filled from text archives)."""
+        return self.spider != IMPORTED
 
     @property
     def listing_urls(self) -> tuple[str, ...]:
@@ -254,8 +261,8 @@ def _format(value: Any) -> str:
 def _spider(value: Any) -> str:
     if value is None or value == "":
         return ""
-    if value not in SPIDER_FAMILIES:
-        raise _refuse(f"must be empty or one of {', '.join(SPIDER_FAMILIES)}", value)
+    if value not in (*SPIDER_FAMILIES, IMPORTED):
+        raise _refuse(f"must be empty or one of {', '.join((*SPIDER_FAMILIES, IMPORTED))}", value)
     return value
 
 
@@ -285,12 +292,17 @@ class SourceRow(_Model):
 
     @model_validator(mode="after")
     def _whole_row(self) -> "SourceRow":
+        if self.spider == IMPORTED:
+            return self._hosts_allowed()
         if not any(getattr(self, name) for name in _URL_FIELDS):
             raise PydanticCustomError("podium", "give at least one of {fields}", {"fields": ", ".join(_URL_FIELDS)})
         if not self.spider and not (SPIDER_MODULES / f"{self.key}.py").is_file():
             raise PydanticCustomError("podium", "field 'spider' is empty, so spiders/sources/{key}.py must exist, "
                                       "and it does not (or name a generic family: {families})",
                                       {"key": self.key, "families": ", ".join(SPIDER_FAMILIES)})
+        return self._hosts_allowed()
+
+    def _hosts_allowed(self) -> "SourceRow":
         for name in _URL_FIELDS:
             for url in getattr(self, name):
                 host = urlsplit(url).hostname

@@ -101,6 +101,7 @@ EXTRACTORS = {
     "state_rss_item": "podium.state_gov:extract_item",
     "govuk_content": "podium.gov_uk:extract_content_item",
     "article": "podium.articles:extract_article",
+    "whitehouse_transcript": "podium.whitehouse:extract_transcript",
 }
 
 

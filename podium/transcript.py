@@ -52,6 +52,7 @@ class TurnRules:
     bold_questions: bool = False
     unlabelled_opens_turn: bool = False  # else: before any label it is no one's, after a question it runs on
     label_needs_text: bool = False  # a label alone in its paragraph is no label
+    repeated_label_continues: bool = False  # the turn's own label again, with no question between, goes on
     skip: re.Pattern | None = None  # stage notes and closing lines: no turn's text
     unasked_kind: str = "opening_remarks"
 
@@ -98,26 +99,35 @@ class _Segmenter:
         self.questions: list[tuple[str | None, str]] = []
         self.current: Turn | None = None
         self.seen_question = False
+        self.held: list[str] = []  # skipped paragraphs: the turn's own if it goes on after them
+
+    def go_on(self, text: str, end: int) -> None:
+        """Add a paragraph to the open turn, with the stage notes between (so offsets stay contiguous)."""
+        self.current.texts.extend([*self.held, text])
+        self.current.char_end = end
+        self.held = []
 
     def feed(self, paragraph: Paragraph, offset: int) -> None:
         rules, end = self.rules, offset + len(paragraph.text)
         if rules.skip and rules.skip.match(paragraph.text):
+            self.held.append(paragraph.text)
             return
         label, rest = split_label(rules, paragraph.text)
         if (rules.bold_questions and paragraph.bold) or (label is not None and rules.is_question(label)):
-            self.current, self.seen_question = None, True
+            self.current, self.seen_question, self.held = None, True, []
             self.questions.append((label, rest))
             return
         speaker = self.answer_speaker(label)
-        if speaker is not None or (label is not None and label.casefold() in rules.answer_labels):
+        repeated = rules.repeated_label_continues and self.current is not None and speaker == self.current.speaker
+        if not repeated and (speaker is not None or (label is not None and label.casefold() in rules.answer_labels)):
             self.open_turn(speaker, end - len(rest), end, rest)
-        elif self.current is not None:
-            self.current.texts.append(paragraph.text)
-            self.current.char_end = end
+        elif self.current is not None:  # the label, if repeated, stays in the text: offsets point at what was said
+            self.go_on(paragraph.text, end)
         elif rules.unlabelled_opens_turn:
             self.open_turn(rules.default_speaker, offset, end, paragraph.text)
         elif self.questions:
             self.questions.append((None, paragraph.text))  # a question running on over several paragraphs
+        self.held = []
 
     def answer_speaker(self, label: str | None) -> str | None:
         if label is None:

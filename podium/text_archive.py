@@ -1,0 +1,134 @@
+"""Text archives of transcripts → staging records: a folder of Markdown or plain-text files, the way
+archives keep briefings (one file a briefing, gzipped or not), becomes archived pages without
+fetching anything.
+
+Each file needs a URL and should have a date. Both come from the file's YAML front matter
+(`source_url` or `url`, `date`), else from an index CSV in the folder (`index.csv`: the file's path
+relative to the folder in `file` or `original_path`, its URL in `source_url` or `url`, its `date`).
+A folder with an index.csv imports the files it lists (a README or PROVENANCE beside them is no
+transcript); one without imports every .md, .markdown and .txt file.
+A file with no URL, an unreadable file or one over the download cap is an error record naming the
+file, never a page; a folder with no transcript files is refused before anything is staged.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from podium.ingest import IngestError, over_limit, read_saved
+from podium.settings import Settings, Source
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+INDEX_NAME = "index.csv"
+MEDIA_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+URL_FIELDS = ("source_url", "url")
+FILE_FIELDS = ("file", "original_path", "path")
+# The source formats whose extractor reads a text transcript (podium.extract.EXTRACTORS).
+TEXT_FORMATS = ("whitehouse_transcript",)
+
+
+def check_text_source(source: Source) -> None:
+    """IngestError unless the source's pages are text transcripts."""
+    if source.format not in TEXT_FORMATS:
+        raise IngestError(f"source {source.key!r} reads {source.format} pages, not text transcripts; "
+                          f"import-transcripts takes a source of format {' or '.join(TEXT_FORMATS)}")
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """(front matter, the rest) of a text; ({}, text) when it opens with none or the block is no
+    YAML mapping (then it is kept as text: nothing is dropped unread)."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group("yaml"))
+    except yaml.YAMLError:
+        return {}, text
+    return (data, text[match.end():]) if isinstance(data, dict) else ({}, text)
+
+
+def transcript_files(folder: Path) -> list[Path]:
+    """The transcript files under a folder (any depth), in path order: .md, .markdown, .txt, gzipped or not."""
+    if not folder.is_dir():
+        raise IngestError(f"{folder}: no such folder" if not folder.exists() else f"{folder} is a file; give its folder")
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and _plain_name(p).endswith(TEXT_SUFFIXES))
+    if not files:
+        raise IngestError(f"{folder}: no transcript files ({', '.join(TEXT_SUFFIXES)}, or those gzipped) in it")
+    return files
+
+
+def read_index(folder: Path) -> dict[str, dict]:
+    """index.csv's rows by the file they describe (relative path, also without .gz); {} without one."""
+    path = folder / INDEX_NAME
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    index = {}
+    for row in rows:
+        for name in filter(None, (row.get(f) for f in FILE_FIELDS)):
+            index[name] = index[name.removesuffix(".gz")] = row
+    return index
+
+
+def transcript_records(folder: Path, config: Settings, source: str) -> Iterator[dict]:
+    """Staging records of a folder's transcripts, one file at a time, as pages of `source`."""
+    files, index = transcript_files(folder), read_index(folder)
+    if index:
+        listed = [path for path in files if _relative(path, folder) in index]
+        if len(listed) < len(files):
+            log.info("%s: %d files not listed in %s, not imported", folder, len(files) - len(listed), INDEX_NAME)
+        files = listed
+    return (_record(path, folder, index, config, source) for path in files)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix()
+
+
+def _record(path: Path, folder: Path, index: dict, config: Settings, source: str) -> dict:
+    relative = _relative(path, folder)
+    limit = config.download_max_bytes
+    try:
+        body = read_saved(path, limit)
+    except IngestError as error:
+        return _error(source, relative, str(error))
+    row = index.get(relative) or index.get(relative.removesuffix(".gz")) or {}
+    front, _ = split_front_matter(body[:limit].decode("utf-8", errors="replace"))
+    url = _first(front, URL_FIELDS) or _first(row, URL_FIELDS)
+    if not url:
+        return _error(source, relative, f"{relative}: no URL: its front matter has no source_url or url, and "
+                                        f"no {INDEX_NAME} row in {folder} names the file")
+    if len(body) > limit:
+        return _error(source, relative, f"{relative}: {over_limit(limit, path.suffix == '.gz')}; not imported", url)
+    listing = {"file": relative, "date": _first(row, ("date",))} if row else {"file": relative}
+    return {"type": "page", "source_id": source, "url": url, "final_url": None, "status": 200,
+            "headers": {"Content-Type": f"{MEDIA_TYPES[Path(_plain_name(path)).suffix]}; charset=utf-8"},
+            "page_kind": "detail", "listing": listing,
+            "fetched_at": dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).isoformat(),
+            "body_b64": base64.b64encode(body).decode("ascii")}
+
+
+def _error(source: str, relative: str, reason: str, url: str | None = None) -> dict:
+    log.warning("%s", reason)
+    return {"type": "error", "stage": "import", "source_id": source, "url": url or f"file:{relative}",
+            "http_status": None, "error": reason}
+
+
+def _first(row: dict, names: tuple[str, ...]) -> str | None:
+    values = (str(row[name]).strip() for name in names if row.get(name))
+    return next((value for value in values if value), None)
+
+
+def _plain_name(path: Path) -> str:
+    return path.name.removesuffix(".gz").lower()

@@ -1,0 +1,162 @@
+"""The White House press briefings: Markdown transcripts with front matter (snapshots/whitehouse_briefings,
+a sample of the CC0 archive), read by podium/whitehouse.py and imported by `podium import-transcripts`.
+Expected values (tests/fixtures/whitehouse_briefings) were written by reading the transcripts."""
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, ROOT, SNAPSHOTS, snapshot_rows
+from podium.extract import ExtractionError, StoredPage, extract
+from podium.settings import settings
+from podium.speakers import registry
+from podium.transcript import split_label
+from podium.whitehouse import TURN_RULES, paragraphs_of
+from storage.db import open_archive
+from transcript_expectations import misplaced_statements, observed
+
+SOURCE = "whitehouse_briefings"
+EXPECTED = sorted((FIXTURES / SOURCE).glob("*.json"))
+CHARS = 50
+
+
+def page_of(relative: str, url: str = "https://bidenwhitehouse.archives.gov/x/") -> StoredPage:
+    body = gzip.decompress((SNAPSHOTS / SOURCE / relative).read_bytes())
+    return StoredPage("p", SOURCE, url, body, "text/markdown; charset=utf-8", None)
+
+
+def speaker_names(extraction) -> list[dict]:
+    """Statements as dicts whose speaker is the registry's name, else the label in title case
+    ("MODERATOR" → "Moderator"), as the expectation files write them."""
+    reg = registry()
+    return [{**vars(s), "speaker_name": reg.by_id(s.speaker_id).name if s.speaker_id else s.speaker_raw.title()}
+            for s in extraction.statements]
+
+
+def questions_asked(markdown: str) -> int:
+    """Paragraphs that open with `Q`: each reporter's question, also one right after another."""
+    return sum(split_label(TURN_RULES, p.text)[0] == "Q" for p in paragraphs_of(markdown))
+
+
+@pytest.mark.parametrize("path", EXPECTED, ids=lambda p: p.stem[:40])
+def test_transcript_turns_match_what_a_reader_counted(path):
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    page = page_of(expected["file"], expected["url"])
+    extraction = extract(page, settings().source(SOURCE), registry())
+    assert extraction.document.title == expected["title"]
+    assert str(extraction.document.published_at) == expected["date"]
+    assert extraction.document.date_basis == "front_matter"
+    assert misplaced_statements(extraction) == []
+    facts = observed(speaker_names(extraction), CHARS)
+    for field in ("answer_turns", "has_opening_remarks", "answers_by", "questioners"):
+        assert facts[field] == expected[field], field
+    for field in ("opening_starts", "first_answer_starts", "last_answer_starts", "first_question_starts"):
+        assert (facts[field] or "").strip() == (expected[field] or "").strip(), field
+    assert questions_asked(page.body.decode("utf-8")) == expected["question_count"]
+
+
+def test_every_fixture_and_quoted_transcript_is_in_the_snapshot_index():
+    listed = {row["file"] for row in snapshot_rows(SOURCE)}
+    assert {json.loads(p.read_text())["file"] for p in EXPECTED} <= listed
+    assert all((SNAPSHOTS / SOURCE / name).is_file() for name in listed)
+
+
+def test_answers_resolve_to_the_registered_briefer_in_the_role_held_that_day():
+    (row,) = [r for r in snapshot_rows(SOURCE) if r["date"] == "2022-03-22"]
+    extraction = extract(page_of(row["file"], row["url"]), settings().source(SOURCE), registry())
+    sullivan = [s for s in extraction.statements if s.speaker_id == "jake_sullivan"]
+    assert sullivan and {s.role for s in sullivan} == {"National Security Advisor"}
+    assert {s.institution for s in sullivan} == {"The White House"}
+    kirby = registry().resolve("John Kirby")
+    assert kirby.role_on(extraction.document.published_at) is None or "Pentagon" in kirby.role_on(
+        extraction.document.published_at).role
+
+
+@pytest.mark.parametrize("markdown, turns", [
+    # a label right under a line of text, with no blank line: a turn of its own
+    ("---\ntitle: T\ndate: '2023-01-02'\n---\nMS. PSAKI:  Hi.\nQ    Why?\nMS. PSAKI:  Because.\n", 2),
+    # stage notes, END and the time line are no one's words; struck-out words are dropped
+    ("---\ntitle: T\n---\nMR. KIRBY:  It was 1.5 <s>trillion</s> \\[million\\].\n\n(Laughter.)\n\nEND\n\n"
+     "5:13 P.M. EDT\n", 1),
+])
+def test_markup_of_the_archive_is_read_as_plain_turns(markdown, turns):
+    page = StoredPage("p", SOURCE, "https://bidenwhitehouse.archives.gov/y/", markdown.encode(), "text/markdown")
+    extraction = extract(page, settings().source(SOURCE), registry())
+    assert len(extraction.statements) == turns
+    assert "<s>" not in extraction.document.text and "\\[" not in extraction.document.text
+    assert extraction.statements[-1].text in ("Because.", "It was 1.5 [million].")
+    assert "END" not in extraction.statements[-1].text and "Laughter" not in extraction.statements[-1].text
+
+
+@pytest.mark.parametrize("body, message", [
+    (b"<html><body><p>MS. PSAKI: Hi.</p></body></html>", "an HTML page"),
+    (b"---\ntitle: T\n---\nNo one is named here.\n", "no speaker turns"),
+])
+def test_a_page_that_is_no_text_transcript_is_refused_with_its_reason(body, message):
+    page = StoredPage("p", SOURCE, "https://bidenwhitehouse.archives.gov/z/", body, "text/markdown")
+    with pytest.raises(ExtractionError, match=message):
+        extract(page, settings().source(SOURCE), registry())
+
+
+def _podium(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "podium.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_import_transcripts_archives_the_bundled_sample_and_records_a_file_without_url(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    rows = snapshot_rows(SOURCE)[:2]
+    for row in rows:  # one with its front matter, one whose URL and date only the index gives
+        (folder / row["file"]).parent.mkdir(parents=True, exist_ok=True)
+        (folder / row["file"]).write_bytes((SNAPSHOTS / SOURCE / row["file"]).read_bytes())
+    (folder / "no-url.md").write_text("MS. PSAKI:  Hello.\n", encoding="utf-8")
+    archive = tmp_path / "a.duckdb"
+    done = _podium("import-transcripts", str(folder), "--source", SOURCE, "--archive", str(archive))
+    assert done.returncode == 0, done.stderr + done.stdout
+    with open_archive(archive, read_only=True) as con:
+        urls = {u for (u,) in con.execute("SELECT url FROM documents WHERE source_id = ?", [SOURCE]).fetchall()}
+        errors = con.execute("SELECT stage, error FROM crawl_errors WHERE source_id = ?", [SOURCE]).fetchall()
+    assert urls == {row["url"] for row in rows}
+    assert len(errors) == 1 and errors[0][0] == "import" and "no-url.md: no URL" in errors[0][1]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--source", "fmprc_en"], "reads fmprc_transcript pages, not text transcripts"),
+    (["--source", "nosuch"], "unknown source 'nosuch'"),
+])
+def test_import_transcripts_refuses_a_source_that_reads_no_text_in_one_line(tmp_path, args, message):
+    (tmp_path / "t.md").write_text("MS. PSAKI:  Hello.\n", encoding="utf-8")
+    done = _podium("import-transcripts", str(tmp_path), *args, "--archive", str(tmp_path / "a.duckdb"))
+    assert done.returncode == 2 and message in done.stderr
+    assert not (tmp_path / "a.duckdb").exists()
+
+
+def test_a_source_filled_by_import_is_never_crawled():
+    done = _podium("nightly", "--source", SOURCE)
+    assert done.returncode == 2 and "filled by `podium import-transcripts`" in done.stderr
+    from flows.nightly import enabled_sources
+    assert SOURCE not in enabled_sources(replaying=True)
+
+
+def test_import_transcripts_runs_as_a_prefect_flow(prefect_harness, tmp_path):
+    """With a Prefect API at hand (the test harness), the import is a flow run like any other."""
+    from typer.testing import CliRunner
+
+    from podium.cli import app
+
+    expected = json.loads(EXPECTED[0].read_text(encoding="utf-8"))
+    folder = tmp_path / "archive"
+    (folder / expected["file"]).parent.mkdir(parents=True)
+    (folder / expected["file"]).write_bytes((SNAPSHOTS / SOURCE / expected["file"]).read_bytes())
+    archive = tmp_path / "a.duckdb"
+    result = CliRunner().invoke(app, ["import-transcripts", str(folder), "-s", SOURCE, "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "import-transcripts run" in result.output
+    with open_archive(archive, read_only=True) as con:
+        (answers,) = con.execute("SELECT count(*) FROM statements s JOIN documents d USING (doc_id)"
+                                 " WHERE d.url = ? AND s.kind = 'answer'", [expected["url"]]).fetchone()
+    assert answers == expected["answer_turns"]
