@@ -136,7 +136,8 @@ def measure(pages: int = 2000) -> dict:
 
 
 def report(r: dict) -> None:
-    table = Table(title=f"crawl benchmark: synthetic replay site, {r['pages']} detail pages ({r['fetched']} pages fetched)")
+    table = Table(title=f"crawl benchmark: synthetic replay site, {r['pages']} detail pages"
+                        f" ({r['fetched']} pages fetched)")
     for column in ("run", "seconds", "pages/min", "vs do-nothing"):
         table.add_column(column, justify="right" if column != "run" else "left")
     noop_rate = r["pages/min"]["do-nothing spider"]
@@ -146,7 +147,8 @@ def report(r: dict) -> None:
     console = Console()
     console.print(table)
     stages, counts, again = r["stages"], r["counts"], r["again"]
-    console.print(f"stages: crawl {stages['crawl']:.1f} s, load {stages['load']:.1f} s, extract {stages['extract']:.1f} s; "
+    console.print(f"stages: crawl {stages['crawl']:.1f} s, load {stages['load']:.1f} s, "
+                  f"extract {stages['extract']:.1f} s; "
                   f"{counts['documents']} documents, {counts['statements']} statements")
     console.print(f"nightly run with nothing new: {again['listing'] + again['detail']} page requests for fmprc_en "
                   f"({again['listing']} listing, {again['detail']} detail; plus robots.txt and the replay index)")

@@ -186,7 +186,8 @@ def run_queries(con: duckdb.DuckDBPyConnection, parameters: dict, repeat: int) -
     for name, sql in QUERIES.items():
         needed = {key: value for key, value in parameters.items() if f"${key}" in sql}
         rows = con.execute(sql, needed).fetchall()
-        times = [timed(lambda: con.execute(sql, needed).fetchall())[0] for _ in range(repeat)]
+        times = [timed(lambda: con.execute(sql, needed).fetchall())[0]  # noqa: B023 - called within the iteration
+                 for _ in range(repeat)]
         out[name] = {"p50 ms": statistics.median(times), "max ms": max(times), "rows": rows}
     return out
 
@@ -287,9 +288,11 @@ def report(r: dict) -> Table:
                       f"{len(ours['rows']):,} row{'' if len(ours['rows']) == 1 else 's'}, the same from both")
     for ours, lake in zip(r["duckdb writers"], r["lake writers"]):
         table.add_row(f"{lake['writers']} writers x {lake['batches'] // lake['writers']} commits of "
-                      f"{lake['rows'] // lake['batches']:,}, rows/s", f"{ours['rows/s']:,.0f}", f"{lake['rows/s']:,.0f}",
+                      f"{lake['rows'] // lake['batches']:,}, rows/s", f"{ours['rows/s']:,.0f}",
+                      f"{lake['rows/s']:,.0f}",
                       f"file: queued on the writer lock; lake: {lake['committed']}/{lake['batches']} landed,"
-                      f" {lake['commit races']} lost races settled by DuckLake, {lake['retries']} retried by the writer")
+                      f" {lake['commit races']} lost races settled by DuckLake,"
+                      f" {lake['retries']} retried by the writer")
     refused = r["duckdb second writer"].startswith("IOException")
     table.add_row("a 2nd process opens for writing", "refused" if refused else "opened",
                   f"{max(w['writers'] for w in r['lake writers'])} wrote at once", r["duckdb second writer"])

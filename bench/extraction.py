@@ -201,7 +201,8 @@ def main() -> None:
     for column in ("extractor", "precision", "recall", "F1", "pages/s"):
         table.add_column(column, justify="left" if column == "extractor" else "right")
     for r in rows:
-        table.add_row(r["extractor"], f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['F1']:.3f}", f"{r['pages/s']:.1f}")
+        table.add_row(r["extractor"], f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['F1']:.3f}",
+                      f"{r['pages/s']:.1f}")
     console.print(table)
     if args.metadata:
         bases, languages = metadata_counts(load_pages(args.folder, args.limit))

@@ -54,7 +54,8 @@ def seed_extractions(seed: Path) -> list[Extraction]:
     """The seed's documents with their statements and mentions, as the extractors return them."""
     with open_archive(seed, read_only=True) as con:
         docs = con.execute(f"SELECT {', '.join(extracted.DOCUMENT_COLUMNS)} FROM documents ORDER BY doc_id").fetchall()
-        statements = con.execute(f"SELECT {', '.join(extracted.STATEMENT_COLUMNS)} FROM statements ORDER BY statement_id").fetchall()
+        statements = con.execute(f"SELECT {', '.join(extracted.STATEMENT_COLUMNS)} FROM statements"
+                                 " ORDER BY statement_id").fetchall()
         mentions = con.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM statement_mentions").fetchall()
     by_doc: dict[str, Extraction] = {}
     for row in docs:

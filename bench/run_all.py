@@ -166,7 +166,8 @@ def table(results: dict) -> Table:
 def notes(results: dict) -> list[str]:
     """What the table leaves out: where the crawl's time goes, and what building the indexes costs."""
     c, stages = results["crawl"], results["crawl"]["stages"]
-    lines = [f"crawl stages: crawl {stages['crawl']:.0f} s, load {stages['load']:.0f} s, extract {stages['extract']:.0f} s;"
+    lines = [f"crawl stages: crawl {stages['crawl']:.0f} s, load {stages['load']:.0f} s,"
+             f" extract {stages['extract']:.0f} s;"
              f" a run with nothing new makes {c['again']['listing'] + c['again']['detail']} page requests"]
     for r in results["search"].values():
         lines.append(f"search at {r['statements']:,}: podium index build {r['podium build s']:.0f} s, update with"

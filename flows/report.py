@@ -36,7 +36,8 @@ def run_markdown(summary: dict) -> str:
               for source, outcome, fetched, documents, statements, errors, why in rows] or ["| (no source crawled) |"]
     lines += ["", "## Statements added, per source", "", "```",
               *_bars([(row[0], row[4]) for row in rows]), "```", "", "## A sample of new statements", ""]
-    lines += [f"- **{date}**, {speaker} ({source}): {_clip(text)}" + (f"  \n  _Q: {_clip(question, 120)}_" if question else "")
+    lines += [f"- **{date}**, {speaker} ({source}): {_clip(text)}"
+              + (f"  \n  _Q: {_clip(question, 120)}_" if question else "")
               for date, speaker, source, question, text in summary["sample"]] or ["(none)"]
     press = summary_text.press_pairs(summary)
     if press:
@@ -44,7 +45,8 @@ def run_markdown(summary: dict) -> str:
                   "| answer | → reported by |", "|---|---|"]
         lines += [f"| {_clip(answer)} | {_clip(reported)} |" for answer, reported in press]
     lines += ["", f"## Errors ({len(summary['errors'])})", ""]
-    lines += [f"- {stage}: {url or '(run)'}: {_clip(error, 200)}" for stage, url, error, _ in summary["errors"][:50]] or ["(none)"]
+    lines += [f"- {stage}: {url or '(run)'}: {_clip(error, 200)}"
+              for stage, url, error, _ in summary["errors"][:50]] or ["(none)"]
     return "\n".join(lines)
 
 

@@ -66,7 +66,8 @@ def _names(values) -> list[str]:
 def run_name() -> str:
     """Flow runs are named after what they do: <flow>-<sources>-<range, URLs or today's date>."""
     parameters = flow_run.get_parameters()
-    sources = _names(parameters.get("sources")) or _names([parameters.get("source")] if parameters.get("source") else [])
+    sources = (_names(parameters.get("sources"))
+               or _names([parameters.get("source")] if parameters.get("source") else []))
     since, until, urls = parameters.get("since"), parameters.get("until"), parameters.get("urls")
     if urls:
         scope = f"{len(urls)}-url" + ("s" if len(urls) > 1 else "")

@@ -31,9 +31,12 @@ ArchiveOption = Annotated[
     typer.Option("--archive", envvar="PODIUM_ARCHIVE",
                  help="The archive file (default: archive.path in config/podium.toml)."),
 ]
-SinceOption = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only what is dated on or after this day.")]
-UntilOption = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Only what is dated on or before this day.")]
-ReplayOption = Annotated[Optional[str], typer.Option(help="Crawl a recording: a snapshot folder, or a replay server's URL.")]
+SinceOption = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"],
+    help="Only what is dated on or after this day.")]
+UntilOption = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"],
+    help="Only what is dated on or before this day.")]
+ReplayOption = Annotated[Optional[str], typer.Option(
+    help="Crawl a recording: a snapshot folder, or a replay server's URL.")]
 
 EXAMPLE_QUERY = (
     "SELECT speaker, count(*) AS answers, min(date) AS first, max(date) AS last\n"
@@ -87,7 +90,8 @@ def run_flow(flow, quick: bool = False, **parameters):
 @app.command()
 def nightly(
     archive: ArchiveOption = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Only these sources (repeatable).")] = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s",
+        help="Only these sources (repeatable).")] = None,
     replay: ReplayOption = None,
     max_pages: Annotated[Optional[int], typer.Option(help="At most this many detail pages per source.")] = None,
     example_query: Annotated[bool, typer.Option(help="Print an example SQL query and its result afterwards.")] = False,
@@ -109,10 +113,12 @@ def nightly(
 
 @app.command()
 def crawl(
-    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Sources to crawl (repeatable; default: all enabled).")] = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s",
+        help="Sources to crawl (repeatable; default: all enabled).")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    url: Annotated[Optional[list[str]], typer.Option("--url", help="Fetch exactly this page (repeatable), archived or not.")] = None,
+    url: Annotated[Optional[list[str]], typer.Option("--url",
+        help="Fetch exactly this page (repeatable), archived or not.")] = None,
     max_pages: Annotated[Optional[int], typer.Option(help="At most this many detail pages per source.")] = None,
     replay: ReplayOption = None,
     archive: ArchiveOption = None,
@@ -154,7 +160,8 @@ def backfill(
 @app.command("import-warc")
 def import_warc(
     path: Annotated[Path, typer.Argument(help="A WARC file (.warc or .warc.gz).")],
-    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Take every page as this source's (default: by host).")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", "-s",
+        help="Take every page as this source's (default: by host).")] = None,
     archive: ArchiveOption = None,
 ) -> None:
     """Archive the pages recorded in a WARC file, without fetching anything."""
@@ -173,7 +180,8 @@ def import_warc(
 def import_transcripts(
     folder: Annotated[Path, typer.Argument(help="A folder of transcripts (.md, .txt, or gzipped), each with front "
                                                 "matter or an index.csv row giving its URL and date.")],
-    source: Annotated[str, typer.Option("--source", "-s", help="The source they belong to (a text-transcript format).")],
+    source: Annotated[str, typer.Option("--source", "-s",
+        help="The source they belong to (a text-transcript format).")],
     archive: ArchiveOption = None,
 ) -> None:
     """Archive a text archive's briefing transcripts, without fetching anything."""
@@ -190,9 +198,11 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Saved pages: .html files or gzipped (.gz).")],
     source: Annotated[Optional[str], typer.Option(
         "--source", "-s", help="The configured source the pages belong to (default: the source whose "
-                               "allowed_domains hold the page's host, else `web`: a news article of any site).")] = None,
+                               "allowed_domains hold the page's host, else `web`: a news article of any "
+                               "site).")] = None,
     url: Annotated[Optional[str], typer.Option(help="The URL of the page (one file only).")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="URLs are this base + each file's name (without .gz).")] = None,
+    base_url: Annotated[Optional[str], typer.Option(
+        help="URLs are this base + each file's name (without .gz).")] = None,
     archive: ArchiveOption = None,
 ) -> None:
     """Load saved pages and extract their statements, as if they had been crawled.
@@ -212,7 +222,8 @@ def ingest(
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run; read-only (SELECT, SHOW, DESCRIBE, EXPLAIN of a query).")],
     archive: ArchiveOption = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table (the first 1000 rows), or csv, json, jsonl (every row, streamed).")] = OutputFormat.table,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f",
+        help="table (the first 1000 rows), or csv, json, jsonl (every row, streamed).")] = OutputFormat.table,
 ) -> None:
     """Query the archive with SQL, read-only. Views for people: v_statements, v_mentions, v_daily_counts.
     It reads the published copy with DuckDB's file access off: no statement can write, and local
@@ -245,7 +256,8 @@ def serve(
 
 @app.command()
 def replay(
-    snapshot: Annotated[Path, typer.Argument(help="A snapshot folder (one sub-folder per source).")] = Path("snapshots"),
+    snapshot: Annotated[Path, typer.Argument(
+        help="A snapshot folder (one sub-folder per source).")] = Path("snapshots"),
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
 ) -> None:
     """Serve recorded pages at their live paths on 127.0.0.1, for crawls with --replay URL."""
@@ -264,9 +276,13 @@ def replay(
 
 @app.command()
 def export(
-    format: Annotated[ExportFileFormat, typer.Option("--format", "-f", help="parquet (a folder partitioned by source_id and year), csv, json or jsonl.")] = ExportFileFormat.parquet,
-    where: Annotated[Optional[str], typer.Option(help="Only statements matching this SQL condition on v_statements' columns (and year, published_at, source_name…), e.g. \"source_id = 'fmprc_en' AND year = 2020\".")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (folder for parquet) to write; default data/export/<timestamp>.<ext>.")] = None,
+    format: Annotated[ExportFileFormat, typer.Option("--format", "-f",
+        help="parquet (a folder partitioned by source_id and year), csv, json or jsonl.")] = ExportFileFormat.parquet,
+    where: Annotated[Optional[str], typer.Option(
+        help="Only statements matching this SQL condition on v_statements' columns (and year, published_at, "
+             "source_name…), e.g. \"source_id = 'fmprc_en' AND year = 2020\".")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o",
+        help="File (folder for parquet) to write; default data/export/<timestamp>.<ext>.")] = None,
     archive: ArchiveOption = None,
 ) -> None:
     """Export statements (v_statements plus source and document columns) to Parquet, CSV or JSON."""
@@ -286,7 +302,8 @@ def export(
 @app.command()
 def report(
     archive: ArchiveOption = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for report.png and index.html; default data/reports/<timestamp>.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o",
+        help="Folder for report.png and index.html; default data/reports/<timestamp>.")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
 ) -> None:
@@ -327,16 +344,20 @@ def print_hits(hits: list, output: OutputFormat) -> None:
 
 @app.command("search")
 def search_statements(
-    query: Annotated[str, typer.Argument(help='Words to find (BM25, English stemming; "a phrase", -exclude; Chinese as written).')],
-    speaker: Annotated[Optional[str], typer.Option(help="Only this speaker: a name, an alias (赵立坚) or a speaker id.")] = None,
-    country: Annotated[Optional[str], typer.Option(help="Only speakers of this country (ISO alpha-2, e.g. CN).")] = None,
+    query: Annotated[str, typer.Argument(
+        help='Words to find (BM25, English stemming; "a phrase", -exclude; Chinese as written).')],
+    speaker: Annotated[Optional[str], typer.Option(
+        help="Only this speaker: a name, an alias (赵立坚) or a speaker id.")] = None,
+    country: Annotated[Optional[str], typer.Option(
+        help="Only speakers of this country (ISO alpha-2, e.g. CN).")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     source: Annotated[Optional[str], typer.Option(help="Only this source (its key in config/sources.yaml).")] = None,
     language: Annotated[Optional[str], typer.Option(help="Only statements in this language (en, zh, …).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many hits, best first (1 or more).")] = 20,
     archive: ArchiveOption = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv, json or jsonl.")] = OutputFormat.table,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f",
+        help="table, csv, json or jsonl.")] = OutputFormat.table,
 ) -> None:
     """Search the statements: best matches first, with speaker, date, source, the match marked «…»
     and the question answered."""
@@ -347,8 +368,8 @@ def search_statements(
     from storage.search import Filters, SearchInputError, search_archive
 
     try:
-        hits = search_archive(archive_or_default(archive), query, Filters(speaker, country, first, last, source, language),
-                              limit)
+        filters = Filters(speaker, country, first, last, source, language)
+        hits = search_archive(archive_or_default(archive), query, filters, limit)
     except SearchInputError as error:  # a filter value the archive does not know: a usage error
         raise typer.BadParameter(str(error)) from error
     except ArchiveError as error:
@@ -359,7 +380,8 @@ def search_statements(
 @app.command()
 def reindex(
     archive: ArchiveOption = None,
-    check: Annotated[bool, typer.Option(help="Only compare the search index with the archive; change nothing.")] = False,
+    check: Annotated[bool, typer.Option(
+        help="Only compare the search index with the archive; change nothing.")] = False,
 ) -> None:
     """Rebuild the search index (<archive>.search/) from the archive, then check that both hold the
     same statements. Runs hold the archive's lock, so this waits for a running flow."""

@@ -57,7 +57,8 @@ def judge(tally: SourceTally) -> SourceOutcome:
         changed = f", {tally.detail_layout_changes} with a changed layout" if tally.detail_layout_changes else ""
         return outcome("failed", f"none of its pages made a document ({tally.detail_errors} failed{changed})")
     if tally.errors:
-        return outcome("partial", f"{tally.errors} of its pages failed" if tally.errors > 1 else "1 of its pages failed")
+        return outcome("partial",
+                       f"{tally.errors} of its pages failed" if tally.errors > 1 else "1 of its pages failed")
     return outcome("ok", None)
 
 

@@ -62,7 +62,7 @@ def write_csv(columns: list[str], rows: Iterable[tuple], out: TextIO) -> int:
     writer = csv.writer(out)
     writer.writerow(columns)
     count = 0
-    for count, row in enumerate(rows, 1):
+    for count, row in enumerate(rows, 1):  # noqa: B007 - the count is read after the loop
         writer.writerow([cell(v) for v in row])
     return count
 

@@ -39,7 +39,8 @@ ORG_NOUN = re.compile(r"\b[Tt]he (?:[a-z-]+ ){0,2}(?:statement|ministry|departme
                       r"league|army|party|administration|organisers|organizers)\b")
 ROLE_BEFORE = re.compile(rf"(?P<org>(?:[A-Z][\w'’.&-]* ){{0,4}})(?P<role>(?:[a-z-]+ ){{0,2}}(?:{ROLE_NOUNS}))\s*$")
 ROLE_LEAD = re.compile(rf"((?:[A-Z][\w.'’-]* )*(?:(?:[a-z-]+ )?(?:{ROLE_NOUNS})|[A-Z][\w.'’-]*) (?:of|to) (?:the )?)$")
-APPOSITIVE = re.compile(r",\s+(?:the |a |an )?(?P<role>[a-z][a-z -]{2,60}?)(?: (?:of|at|for|in) (?P<org>[^,.;]{2,80}))?[,.]")
+APPOSITIVE = re.compile(r",\s+(?:the |a |an )?(?P<role>[a-z][a-z -]{2,60}?)"
+                        r"(?: (?:of|at|for|in) (?P<org>[^,.;]{2,80}))?[,.]")
 TITLE_WORDS = set("""secretary secretary-general minister foreign prime president vice press white house state
 spokesperson spokesman spokeswoman general gov governor rep sen senator dr mr mrs ms lt col gen ambassador
 chairman chairwoman chair chief executive director director-general deputy assistant special envoy
@@ -161,7 +162,8 @@ def _candidates_of(string: str, offset: int, tokens: list[str], words: str) -> l
     name, title = tokens[titles:], " ".join(tokens[:titles])
     end = offset + len(words)
     # "the Office of Human Rights", "a scientist at Goddard", "the Gush Etzion bloc": not people
-    part_of_org = not titles and re.search(r"\b(?:of|for|in|at|from|the)\s+(?:the\s+)?$", string[max(0, offset - 10):offset])
+    part_of_org = not titles and re.search(r"\b(?:of|for|in|at|from|the)\s+(?:the\s+)?$",
+                                           string[max(0, offset - 10):offset])
     if is_address(string, offset, tokens):
         return [Candidate(offset, end, "address", words)]
     if not name or part_of_org or any(_bare(t) in ORG_WORDS for t in name) or re.fullmatch(r"[A-Z.]+", name[-1]) \

@@ -167,7 +167,8 @@ class _Reader:
 def _before_quote(text: str, piece: Span) -> Span | None:
     """The part of a sentence before a quote when it ends a reported clause
     ("Liu said that the army could be deployed, warning: “…")."""
-    match = re.search(r"[,:;]\s*(?:(?:warning|saying|adding|noting|declaring)\s*[:,]?\s*)?[“\"]?$", text[piece.start:piece.end])
+    match = re.search(r"[,:;]\s*(?:(?:warning|saying|adding|noting|declaring)\s*[:,]?\s*)?[“\"]?$",
+                      text[piece.start:piece.end])
     return Span(piece.start, piece.start + match.start()) if match else None
 
 
@@ -191,7 +192,8 @@ LEADING_ACCORDING_TO = re.compile(r"\s*According to\s+")
 
 def _according_to(text, piece: Span, cast):
     """(clause, speaker, cue) for "…, according to Zhao." and "According to Zhao, …"."""
-    match = LEADING_ACCORDING_TO.match(text, piece.start, piece.end) or ACCORDING_TO.search(text, piece.start, piece.end)
+    match = (LEADING_ACCORDING_TO.match(text, piece.start, piece.end)
+             or ACCORDING_TO.search(text, piece.start, piece.end))
     if not match:
         return None
     named = candidates(text, match.end(), min(piece.end, match.end() + 80))

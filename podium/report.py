@@ -45,7 +45,8 @@ MIN_BARS_ACROSS = 300  # a bar is at least 1/300 of the time axis wide
 STRAY_GAP = dt.timedelta(weeks=26)  # weeks further than this from the others form a group of their own
 STRAY_SHARE = 0.05  # stragglers left off the time axis hold together less than this share of dated statements
 MAX_LABEL = 34
-NO_GLYPHS = "(no font for this name: see table)"  # characters of a speaker's name on the bar chart; the HTML table has the full name
+NO_GLYPHS = "(no font for this name: see table)"  # characters of a speaker's name on the bar chart;
+                                                  # the HTML table has the full name
 # Fonts with CJK glyphs, used as fallbacks when installed: speakers of the Chinese columns may be
 # named in Chinese. Without one, such labels show empty boxes in the PNG (the HTML has the text).
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
@@ -268,7 +269,8 @@ def html_body(data: ReportData, png_name: str, generated: dt.datetime) -> list[s
         _table("speakers", "Top speakers", ("speaker", "statements"), data.speakers),
         _table("countries", "Countries mentioned", ("country", "code", "statements"), data.countries),
         _table("reported", "Most reported answers", ("date", "speaker", "answer", "outlets", "reports"),
-               [(day, speaker, excerpt(answer, 160), outlets, n) for day, speaker, answer, n, outlets in data.reported]),
+               [(day, speaker, excerpt(answer, 160), outlets, n)
+                for day, speaker, answer, n, outlets in data.reported]),
     ]
 
 

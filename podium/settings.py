@@ -2,8 +2,8 @@
 
 The project root is the folder holding `config/`; `PODIUM_HOME` points elsewhere. Values in
 podium.toml are overridden by environment variables (`PODIUM_ARCHIVE`, `PODIUM_DATA`,
-`PODIUM_TIMEOUT_SECONDS`, `PODIUM_EXTRACT_BATCH`, `PODIUM_LOAD_EVERY`, `PODIUM_LOCK_WAIT_SECONDS`). Nothing is read at import:
-`settings()` reads and checks both files on first use. Each file is checked whole
+`PODIUM_TIMEOUT_SECONDS`, `PODIUM_EXTRACT_BATCH`, `PODIUM_LOAD_EVERY`, `PODIUM_LOCK_WAIT_SECONDS`).
+Nothing is read at import: `settings()` reads and checks both files on first use. Each file is checked whole
 (podium/config_schema.py), and any problem is one ConfigError naming the file, the row or
 section, and the field.
 """

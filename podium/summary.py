@@ -39,7 +39,8 @@ def dates_sentence(summary: dict) -> str | None:
     undated = summary.get("undated_documents") or 0
     if first is None:
         return f"{plural(undated, 'document')} without a date" if undated else None
-    span = f"this run's documents are dated {first} … {last}" if first != last else f"this run's documents are dated {first}"
+    span = (f"this run's documents are dated {first} … {last}" if first != last
+            else f"this run's documents are dated {first}")
     return span + (f"; {plural(undated, 'document')} without a date" if undated else "")
 
 

@@ -60,7 +60,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 def transcript_files(folder: Path) -> list[Path]:
     """The transcript files under a folder (any depth), in path order: .md, .markdown, .txt, gzipped or not."""
     if not folder.is_dir():
-        raise IngestError(f"{folder}: no such folder" if not folder.exists() else f"{folder} is a file; give its folder")
+        raise IngestError(f"{folder}: no such folder" if not folder.exists()
+                          else f"{folder} is a file; give its folder")
     files = sorted(p for p in folder.rglob("*") if p.is_file() and _plain_name(p).endswith(TEXT_SUFFIXES))
     if not files:
         raise IngestError(f"{folder}: no transcript files ({', '.join(TEXT_SUFFIXES)}, or those gzipped) in it")

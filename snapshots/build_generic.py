@@ -85,13 +85,15 @@ SYNTHETIC_NOTE = "<!-- SYNTHETIC sitemap written by snapshots/build_generic.py -
 
 def sitemap_index(children: list[str]) -> str:
     maps = "".join(f"  <sitemap><loc>{escape(url)}</loc></sitemap>\n" for url in children)
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{SYNTHETIC_NOTE}<sitemapindex {SITEMAP_NS}>\n{maps}</sitemapindex>\n'
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{SYNTHETIC_NOTE}'
+            f'<sitemapindex {SITEMAP_NS}>\n{maps}</sitemapindex>\n')
 
 
 def news_sitemap(entries: list[dict]) -> str:
     urls = "".join(
         f"  <url>\n    <loc>{escape(e['url'])}</loc>\n    <news:news>\n"
-        "      <news:publication><news:name>Example News</news:name><news:language>en</news:language></news:publication>\n"
+        "      <news:publication><news:name>Example News</news:name>"
+        "<news:language>en</news:language></news:publication>\n"
         f"      <news:publication_date>{e['date']}</news:publication_date>\n"
         f"      <news:title>{escape(e['title'])}</news:title>\n    </news:news>\n  </url>\n" for e in entries)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{SYNTHETIC_NOTE}<urlset {SITEMAP_NS} {NEWS_NS}>\n{urls}</urlset>\n'

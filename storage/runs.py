@@ -104,7 +104,8 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 # The documents a run made (extracted or re-extracted while it ran), for its summary.
-_RUN_DOCUMENTS = "SELECT doc_id FROM documents WHERE extracted_at >= (SELECT started_at FROM crawl_runs WHERE run_id = ?)"
+_RUN_DOCUMENTS = ("SELECT doc_id FROM documents"
+                  " WHERE extracted_at >= (SELECT started_at FROM crawl_runs WHERE run_id = ?)")
 
 
 # The links with a side in the run's documents; the summary shows a few (the first distinct pairs).

@@ -44,7 +44,8 @@ def write_warc(path, rows: list[tuple[str, int, str, bytes]]) -> None:
 
 def test_a_warc_becomes_archived_pages_and_statements(prefect_harness, tmp_path):
     rows = {r["file"]: r for r in snapshot_rows("fmprc_en")}
-    recorded = [(rows["list/default.shtml"]["url"], 200, "text/html", (SNAPSHOTS / "fmprc_en/list/default.shtml").read_bytes())]
+    recorded = [(rows["list/default.shtml"]["url"], 200, "text/html",
+                 (SNAPSHOTS / "fmprc_en/list/default.shtml").read_bytes())]
     recorded += [(rows[f"detail/{d}.shtml"]["url"], 200, "text/html; charset=utf-8",
                   (SNAPSHOTS / f"fmprc_en/detail/{d}.shtml").read_bytes()) for d in DETAILS]
     recorded += [("https://www.fmprc.gov.cn/mfa_eng/gone.shtml", 404, "text/html", b"not here"),

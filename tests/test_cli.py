@@ -42,7 +42,8 @@ def podium(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     (["crawl", "-s", "fmprc_eng"], "unknown source 'fmprc_eng'; did you mean 'fmprc_en'"),
     (["nightly", "-s", "web"], "source 'web' is not enabled for crawling"),
     (["crawl", "-s", "example_mfa"], "source 'example_mfa' is a synthetic site, crawled only from a recording"),
-    (["backfill", "-s", "fmprc_en", "--since", "2020-01-01", "--until", "2019-01-01"], "--since 2020-01-01 is after --until 2019-01-01"),
+    (["backfill", "-s", "fmprc_en", "--since", "2020-01-01", "--until", "2019-01-01"],
+     "--since 2020-01-01 is after --until 2019-01-01"),
     (["crawl", "--since", "2020-13-01"], "'2020-13-01' does not match the formats '%Y-%m-%d'"),
     (["crawl", "--url", "http://[::1"], "not a valid URL"),
     (["crawl", "--url", "http://www.fmprc.gov.cn/a\nhttp://127.0.0.1/"], "control character"),
@@ -114,6 +115,7 @@ def test_ingest_runs_without_prefect_when_no_server_answers(tmp_path):
     assert "temporary server" not in result.stdout + result.stderr and "Traceback" not in result.stderr
     with open_archive(tmp_path / "a.duckdb.published", read_only=True) as con:
         assert con.execute("SELECT url FROM documents").fetchall() == [(url,)]
-        assert con.execute("SELECT flow, status, flow_run_id FROM crawl_runs").fetchall() == [("ingest", "completed", None)]
+        assert (con.execute("SELECT flow, status, flow_run_id FROM crawl_runs").fetchall()
+                == [("ingest", "completed", None)])
         assert con.execute("SELECT outcome FROM run_sources").fetchall() == [("ok",)]
     assert (tmp_path / "data" / "prefect").is_dir()  # Prefect's home is the project's data folder, not ~/.prefect

@@ -18,6 +18,7 @@ from podium.news_dates import settle_dates, statement_date
 from podium.quotes import find_quotes
 from podium.settings import settings
 from podium.speakers import registry
+from podium.whitehouse import date_of as whitehouse_date
 from test_cookbook import documented_date_bases
 
 T = "Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on {}"
@@ -138,6 +139,8 @@ EVERY_BASIS = [
                                         '"We call for an end to it," spokesperson Mao Ning said.')),
     ("text_speaker", lambda: settled_basis("Zhao Lijian said on Monday that the sanctions were illegal.\n"
                                            '"The sanctions must be withdrawn at once," Zhao said.')),
+    ("front_matter", lambda: whitehouse_date({"date": "2022-06-01"}, {}, "Press Briefing")[1]),
+    ("archive_index", lambda: whitehouse_date({}, {"date": "2022-06-01"}, "Press Briefing")[1]),
     ("undated", lambda: article_basis()),
 ]
 

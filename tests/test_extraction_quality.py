@@ -107,8 +107,10 @@ def test_a_long_paragraph_starting_like_a_prompt_is_kept():
 
 # -- language and URL dates ------------------------------------------------------------------------
 
-ENGLISH = "The minister said on Tuesday that the talks with the delegation would resume after the holiday, and that both sides were ready to sign."
-GERMAN = "Der Minister sagte am Dienstag, dass die Gespräche mit der Delegation nach dem Feiertag wieder aufgenommen werden und beide Seiten bereit seien."
+ENGLISH = ("The minister said on Tuesday that the talks with the delegation would resume after the holiday, "
+           "and that both sides were ready to sign.")
+GERMAN = ("Der Minister sagte am Dienstag, dass die Gespräche mit der Delegation nach dem Feiertag wieder "
+          "aufgenommen werden und beide Seiten bereit seien.")
 
 
 def test_text_language_overrules_a_wrong_declaration():
@@ -118,7 +120,8 @@ def test_text_language_overrules_a_wrong_declaration():
 
 def test_text_language_keeps_the_declaration_when_unsure():
     assert text_language("Palm Bay 70-44 Rockledge", "en") is None
-    assert text_language("外交部发言人赵立坚主持例行记者会。问：关于这个问题你有什么评论？答：我们已经多次表明立场。") == "zh"
+    assert text_language("外交部发言人赵立坚主持例行记者会。问：关于这个问题你有什么评论？"
+                         "答：我们已经多次表明立场。") == "zh"
 
 
 def test_url_dates_with_numbers_or_month_names_and_no_placeholders():

@@ -143,7 +143,8 @@ def test_a_detail_page_without_its_body_is_a_layout_change_naming_the_selector()
 def test_chinese_title_dates():
     assert chinese_title_date("2019年5月14日外交部发言人耿爽主持例行记者会").on(2019) == dt.date(2019, 5, 14)
     assert date_of_listed_item("外交部发言人耿爽2月15日答记者问", dt.date(2018, 2, 16)).date == dt.date(2018, 2, 15)
-    assert date_of_listed_item("外交部发言人耿爽2月15日答记者问", dt.date(2018, 2, 16)).basis == "title_year_from_listing"
+    assert (date_of_listed_item("外交部发言人耿爽2月15日答记者问", dt.date(2018, 2, 16)).basis
+            == "title_year_from_listing")
     assert date_of_listed_item("外交部发言人答记者问", None).basis == "undated"
 
 
@@ -336,7 +337,7 @@ def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(en_zh_archive):
                            " FROM v_briefing_days ORDER BY date").fetchall()
     assert len(days) >= 10
     assert len({d[0] for d in days}) == len(days)  # one pair per day
-    for date, country, en_title, zh_title, _, _ in days:
+    for date, country, _en_title, zh_title, _, _ in days:
         assert country == "CN" and "例行记者会" in zh_title
         assert zh_title.startswith(f"{date.year}年{date.month}月{date.day}日")
     by_day = {d[0]: d for d in days}

@@ -82,7 +82,8 @@ def test_extractor_reads_what_the_page_says(key, expected):
 def test_without_its_listing_a_statement_is_dated_by_its_closing_line():
     expected = expected_pages("malaysia_kln")[0]
     document = extracted_page("malaysia_kln", expected, None).document
-    assert (document.published_at, document.date_basis) == (dt.date(2022, 1, 25), expected["date_basis_without_listing"])
+    assert ((document.published_at, document.date_basis)
+            == (dt.date(2022, 1, 25), expected["date_basis_without_listing"]))
 
 
 def test_statement_covers_the_whole_document_text():

@@ -87,7 +87,8 @@ def test_a_page_without_a_url_is_refused_clearly(prefect_harness, tmp_path):
 def test_unknown_source_is_refused_clearly(prefect_harness, tmp_path):
     saved = tmp_path / "x.html"
     saved.write_text("<html></html>")
-    result = run(str(saved), "--source", "nosuch", "--url", "https://example.org/x", "--archive", str(tmp_path / "a.duckdb"))
+    result = run(str(saved), "--source", "nosuch", "--url", "https://example.org/x",
+                 "--archive", str(tmp_path / "a.duckdb"))
     assert result.exit_code == 2 and "unknown source 'nosuch'" in result.output  # a usage error
 
 

@@ -141,7 +141,8 @@ def test_chinese_names(text, expected):
     assert found(text, "zh") == expected
 
 
-@pytest.mark.parametrize("text", ["朝鲜半岛无核化", "南海地区和平稳定", "合法国家利益", "立法方面的合作", "中美洲国家", "在合作中越来越重要"])
+@pytest.mark.parametrize("text", ["朝鲜半岛无核化", "南海地区和平稳定", "合法国家利益", "立法方面的合作", "中美洲国家",
+                                  "在合作中越来越重要"])
 def test_chinese_words_that_hide_names(text):
     assert "country:KP" not in ids(text, "zh") and "country:HT" not in ids(text, "zh")
     assert "country:FR" not in ids(text, "zh") and "country:US" not in ids(text, "zh")

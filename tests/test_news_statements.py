@@ -92,7 +92,8 @@ def test_statements_are_numbered_and_point_into_the_document_text(stem):
     for statement in statements:
         assert statement.kind in ("direct_quote", "indirect") and statement.language == document.language == "en"
         # a quote over several paragraphs is one statement, its text without the paragraph breaks
-        assert normalise_words(document.text[statement.char_start:statement.char_end]) == normalise_words(statement.text)
+        assert (normalise_words(document.text[statement.char_start:statement.char_end])
+                == normalise_words(statement.text))
 
 
 DATED = [(stem, d) for stem in ANNOTATED for d in annotation(stem)["statement_dates"]]

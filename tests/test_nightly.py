@@ -60,7 +60,8 @@ def test_second_run_adds_nothing_and_stops_paging(prefect_harness, copy_snapshot
 
 def test_missing_and_empty_pages_are_recorded_and_retried(prefect_harness, copy_snapshot, tmp_path):
     snapshot, archive = copy_snapshot("fmprc_en", SMALL), tmp_path / "a.duckdb"
-    gone, empty = snapshot / "fmprc_en" / "detail" / "t1593756.shtml", snapshot / "fmprc_en" / "detail" / "t1594148.shtml"
+    gone, empty = (snapshot / "fmprc_en" / "detail" / "t1593756.shtml",
+                   snapshot / "fmprc_en" / "detail" / "t1594148.shtml")
     saved = {gone: gone.read_bytes(), empty: empty.read_bytes()}
     gone.unlink()  # still in the recording's index: the server answers 404
     empty.write_bytes(re.sub(rb'(<div class="content">).*?(</div>\s*<div class="tool")', rb"\1\2",
@@ -132,9 +133,11 @@ def test_a_second_writer_waits_then_fails_clearly(tmp_path):
 def test_mentions_of_each_statement_are_queryable(nightly_archive):
     archive, _ = nightly_archive
     with open_archive(archive, read_only=True) as con:
-        dprk = {r[0] for r in con.execute("SELECT statement_id FROM v_mentions WHERE entity_id = 'country:KP'").fetchall()}
+        dprk = {r[0] for r in con.execute("SELECT statement_id FROM v_mentions"
+                                          " WHERE entity_id = 'country:KP'").fetchall()}
         written = {r[0] for r in con.execute("SELECT statement_id FROM statements WHERE text LIKE '%DPRK%'").fetchall()}
-        surfaces = {r[0] for r in con.execute("SELECT DISTINCT surface FROM v_mentions WHERE entity_id = 'country:US'").fetchall()}
+        surfaces = {r[0] for r in con.execute("SELECT DISTINCT surface FROM v_mentions"
+                                              " WHERE entity_id = 'country:US'").fetchall()}
         orphans = con.execute("SELECT count(*) FROM statement_mentions m WHERE NOT EXISTS"
                               " (SELECT 1 FROM statements s WHERE s.statement_id = m.statement_id)").fetchone()[0]
     assert written and written <= dprk

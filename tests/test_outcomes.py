@@ -21,9 +21,11 @@ START = "https://www.mfa.gov.cn/web/wjdt_674879/fyrbt_674889/index.shtml"
     # the listing was read, but every page it linked failed: a redesign of the detail pages
     (SourceTally("s", pages_fetched=9, errors=8, detail_errors=8, detail_layout_changes=8), "failed",
      "none of its pages made a document (8 failed, 8 with a changed layout)"),
-    (SourceTally("s", pages_fetched=1, errors=3, detail_errors=3), "failed", "none of its pages made a document (3 failed)"),
+    (SourceTally("s", pages_fetched=1, errors=3, detail_errors=3), "failed",
+     "none of its pages made a document (3 failed)"),
     # the one new page of the night failed: nothing came in (a saved page ingest could not read, too)
-    (SourceTally("s", pages_fetched=2, errors=1, detail_errors=1), "failed", "none of its pages made a document (1 failed)"),
+    (SourceTally("s", pages_fetched=2, errors=1, detail_errors=1), "failed",
+     "none of its pages made a document (1 failed)"),
     # one stubborn old page on a quiet night, or a later listing page, is not a failed source
     (SourceTally("s", pages_fetched=1, errors=1, detail_errors=0), "partial", "1 of its pages failed"),
     (SourceTally("s", pages_fetched=20, documents=17, errors=3, detail_errors=3), "partial", "3 of its pages failed"),

@@ -113,7 +113,8 @@ def test_adhoc_crawl_started_through_the_api_fills_the_archive(served, tmp_path)
     dates, pages = archived_pages(archive)
     assert dates and all(RANGE[0] <= d <= RANGE[1] for d in dates)
     assert pages == PAGES_IN_RANGE  # every recorded page of the range, not just some
-    artifacts = httpx.post(f"{url}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [created["id"]]}}}).json()
+    artifacts = httpx.post(f"{url}/artifacts/filter",
+                           json={"artifacts": {"flow_run_id": {"any_": [created["id"]]}}}).json()
     assert any("fmprc_en" in (a.get("data") or "") for a in artifacts)
 
 
@@ -161,11 +162,13 @@ def test_custom_run_from_the_ui_form(served, browser, tmp_path):
     archive = tmp_path / "ui.duckdb"
     ui = url.removesuffix("/api")
     browser.get(f"{ui}/deployments")
-    browser.find_element(By.XPATH, "//a[normalize-space()='adhoc-crawl' and contains(@href,'/deployments/deployment/')]").click()
+    browser.find_element(By.XPATH, "//a[normalize-space()='adhoc-crawl'"
+                                   " and contains(@href,'/deployments/deployment/')]").click()
     browser.find_element(By.XPATH, "//button[normalize-space()='Run']").click()
     browser.find_element(By.XPATH, "//*[normalize-space()='Custom run']").click()
     choose_type(parameter(browser, "sources"), "list")
-    Select(parameter(browser, "sources").find_element(By.CSS_SELECTOR, "select[multiple]")).select_by_visible_text("fmprc_en")
+    Select(parameter(browser, "sources").find_element(By.CSS_SELECTOR, "select[multiple]")).select_by_visible_text(
+        "fmprc_en")
     for name, day in (("since", "08012019"), ("until", "09302019")):
         choose_type(parameter(browser, name), "date")
         parameter(browser, name).find_element(By.CSS_SELECTOR, "input[type=date]").send_keys(day)

@@ -50,7 +50,8 @@ def ingest(*args: str):
 def test_containment_tells_a_reported_passage_from_shared_words():
     answer = ("Diaoyu Dao and its affiliated islands are China's inherent territory. Patrolling and "
               "law-enforcement in the waters off Diaoyu Dao is our inherent right.")
-    assert containment("Patrolling and law enforcement in the waters off Diaoyu Dao is our inherent right", answer) > 0.9
+    assert containment("Patrolling and law enforcement in the waters off Diaoyu Dao is our inherent right",
+                       answer) > 0.9
     assert containment("Japan has every right to protect its territory and waters", answer) < 0.85
     assert containment("inherent right", answer) == 0.0  # too short to say anything
 
@@ -71,7 +72,7 @@ def test_a_news_quote_is_linked_to_the_answer_it_reports(prefect_harness, tmp_pa
     # determined … and urged Tokyo to refrain from stirring up new trouble"), by its words
     assert len(links) == 2 and back == 2
     assert [method for *_, method in links] == ["same_language", "shared_words"]
-    for speaker, quote_date, answer_date, answer_url, answer, score, _ in links:
+    for speaker, quote_date, answer_date, answer_url, answer, _score, _ in links:
         assert speaker == BRIEFING_READ["spokesperson"] and str(quote_date) == str(answer_date) == BRIEFING_READ["date"]
         assert answer_url == BRIEFING["url"] and answer.startswith(BRIEFING_READ["last_answer_starts"])
     assert links[0][5] >= 0.85

@@ -77,7 +77,8 @@ def axis_years(ax) -> tuple[int, int]:
 
 
 def table_rows(page, table_id: str) -> list[list[str]]:
-    return [[cell.text_content() for cell in row.xpath("td")] for row in page.xpath(f'//table[@id="{table_id}"]/tbody/tr')]
+    return [[cell.text_content() for cell in row.xpath("td")]
+            for row in page.xpath(f'//table[@id="{table_id}"]/tbody/tr')]
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,19 @@ from podium.quotes import find_quotes
 from podium.speakers import registry
 
 PUBLISHED = dt.date(2023, 5, 25)  # a Thursday
-REPORT = """China says NATO not welcome in Asia-Pacific
-BEIJING - China's foreign ministry spokesperson Mao Ning said the Asia-Pacific region does not welcome NATO's plan to open a liaison office in Japan.
-"We want to say that the Asia-Pacific does not welcome group confrontation, does not welcome military confrontation," Ning said during the press conference.
-To this, Ming insisted that the regional organisation should not extend its geopolitical reach into the Asia-Pacific.
-Ning's remark came on Wednesday, during a regular press briefing in Beijing.
-NATO Secretary-General Jens Stoltenberg asserted that "No other NATO partner is closer to NATO than Japan" during a visit to Tokyo earlier this year.
-China's foreign ministry spokesperson also said Japan should be "extra cautious on the issue of military security".
-'We oppose the expansion of the alliance into our region,' the spokeswoman said."""
+REPORT = ("China says NATO not welcome in Asia-Pacific\n"
+          "BEIJING - China's foreign ministry spokesperson Mao Ning said the Asia-Pacific region does not welcome"
+          " NATO's plan to open a liaison office in Japan.\n"
+          '"We want to say that the Asia-Pacific does not welcome group confrontation, does not welcome military'
+          ' confrontation," Ning said during the press conference.\n'
+          "To this, Ming insisted that the regional organisation should not extend its geopolitical reach into the"
+          " Asia-Pacific.\n"
+          "Ning's remark came on Wednesday, during a regular press briefing in Beijing.\n"
+          'NATO Secretary-General Jens Stoltenberg asserted that "No other NATO partner is closer to NATO than Japan"'
+          " during a visit to Tokyo earlier this year.\n"
+          'China\'s foreign ministry spokesperson also said Japan should be "extra cautious on the issue of military'
+          ' security".\n'
+          "'We oppose the expansion of the alliance into our region,' the spokeswoman said.")
 
 
 def quotes_of(text: str):
@@ -52,7 +57,8 @@ def test_a_quote_after_said_that_is_a_direct_quote():
     nato = next(q for q in quotes_of(REPORT) if q.speaker_raw == "Jens Stoltenberg")
     assert (nato.kind, nato.text) == ("direct_quote", "No other NATO partner is closer to NATO than Japan")
     # the shape of a real report (Arunachal Times, 2019-08-07): a quote after "asserting that"
-    asserting = quotes_of("Spokesperson Hua Chunying said China has always opposed the move.\nWhile asserting that “recently India has "
+    asserting = quotes_of("Spokesperson Hua Chunying said China has always opposed the move.\n"
+                          "While asserting that “recently India has "
                           "continued to undermine China’s sovereignty,” Hua said such practice was “unacceptable and "
                           "will not come into force.”")
     assert [(q.kind, q.speaker_raw, q.text.split()[0]) for q in asserting][1:] == [

@@ -51,7 +51,8 @@ def test_a_failed_listing_fails_the_run_naming_the_source(prefect_harness, tmp_p
     assert state.message.startswith("1 of 1 sources failed: fmprc_en (its listing failed: " + LISTING)
     assert "HTTP 404" in state.message
     assert rows(archive, "SELECT status, reason FROM crawl_runs") == [("failed", state.message)]
-    assert rows(archive, "SELECT source_id, outcome, pages_fetched, errors FROM run_sources") == [("fmprc_en", "failed", 0, 1)]
+    assert (rows(archive, "SELECT source_id, outcome, pages_fetched, errors FROM run_sources")
+            == [("fmprc_en", "failed", 0, 1)])
     assert rows(archive, "SELECT url, stage, page_kind FROM crawl_errors") == [(LISTING, "fetch", "start")]
 
 
@@ -124,7 +125,8 @@ def test_one_failed_night_leaves_no_source_stuck(prefect_harness, tmp_path):
     assert rows(failed_first, documents) == rows(fresh, documents) and len(rows(fresh, documents)) == len(SMALL)
     statements = "SELECT statement_id, speaker_id, text FROM statements ORDER BY 1"
     assert rows(failed_first, statements) == rows(fresh, statements)
-    assert after_failure["per_source"][0][1:3] == first_time["per_source"][0][1:3] == ("ok", first_time["run"]["pages_fetched"])
+    assert (after_failure["per_source"][0][1:3] == first_time["per_source"][0][1:3]
+            == ("ok", first_time["run"]["pages_fetched"]))
     counts = content_counts(failed_first)
     assert counts["crawl_errors"] == 1 and {**counts, "crawl_errors": 0} == content_counts(fresh)
 
@@ -135,7 +137,8 @@ def test_the_command_exits_1_and_names_the_failed_source(tmp_path):
                              "--archive", env_archive], capture_output=True, text=True, timeout=600)
     assert result.returncode == 1
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert error_lines == [line for line in error_lines if "1 of 1 sources failed: fmprc_en (its listing failed" in line]
+    assert error_lines == [line for line in error_lines
+                           if "1 of 1 sources failed: fmprc_en (its listing failed" in line]
     assert len(error_lines) == 1 and "Traceback" not in result.stderr
     assert "FAILED" in result.stdout and "failed" in result.stdout  # the summary, then the error
 

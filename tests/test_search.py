@@ -64,7 +64,8 @@ def test_statements_with_all_the_words_rank_first(nightly_archive):
 
 def test_english_stemming_finds_other_forms(nightly_archive):
     hits = hits_of(nightly_archive[0], "sanction", limit=50)
-    plural_only = [h for h in hits if re.search(r"\bsanctions\b", h.text, re.I) and not re.search(r"\bsanction\b", h.text, re.I)]
+    plural_only = [h for h in hits
+                   if re.search(r"\bsanctions\b", h.text, re.I) and not re.search(r"\bsanction\b", h.text, re.I)]
     assert plural_only, "the stem of 'sanction' should find statements that only say 'sanctions'"
 
 

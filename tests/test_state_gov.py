@@ -111,7 +111,8 @@ def test_turn_splitter_on_a_briefing_shaped_text():
     turns = state_gov.split_turns(BRIEFING)
     text = state_gov.PARAGRAPH_SEPARATOR.join(BRIEFING)
     assert [t.speaker for t in turns] == ["MR MILLER"] * 4
-    assert turns[0].text == "Good afternoon, everyone. I have one thing at the top.\n\nWe welcome the agreement announced today."
+    assert turns[0].text == ("Good afternoon, everyone. I have one thing at the top.\n\n"
+                             "We welcome the agreement announced today.")
     assert turns[0].kind == "opening_remarks" and turns[0].question is None
     assert turns[1].question == "Thanks, Matt. On the agreement —" and turns[1].text == "Sure."
     # the stand-alone stage note belongs to no turn; the inline one stays in the answer
