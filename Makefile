@@ -23,9 +23,10 @@ demo: install
 	$(BIN)/podium import-transcripts snapshots/whitehouse_briefings --source whitehouse_briefings
 	$(BIN)/podium nightly --replay snapshots --example-query
 
-# The linter first (its rules: [tool.ruff] in pyproject.toml), then the suite.
+# The linter and the layers first ([tool.ruff] and [tool.importlinter] in pyproject.toml), then the suite.
 test: install browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # The browser test drives Debian's Chromium with its own chromedriver (never a downloaded browser).

@@ -16,6 +16,7 @@ from flows.steps import run_logger
 from podium import mentions, progress
 from podium.crash import crash_point
 from podium.outcomes import SourceOutcome, failed_sources_reason
+from podium.quote_links import choose_links
 from podium.extract import Extraction, ExtractionError, LayoutChanged, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
@@ -142,7 +143,7 @@ def extract_and_save(con, run_id: str, page_ids: list[str], folder: Path) -> Cou
     doc_ids = sorted(set(doc_ids) | set(documents.doc_ids_left_unlinked(con)))
     with transaction(con):
         counts.update(near_duplicates=links.mark_near_duplicates(con, doc_ids),
-                      links=links.link_statements(con, doc_ids))
+                      links=link_statements(con, doc_ids))
         runs.mark_linked(con, run_id)
     return counts
 
@@ -150,6 +151,13 @@ def extract_and_save(con, run_id: str, page_ids: list[str], folder: Path) -> Cou
 def extract_batch(pages: list[StoredPage]) -> tuple[list[Extraction], list[dict]]:
     results = [extract_one(page) for page in pages]
     return [e for e, _ in results if e], [failure for _, failure in results if failure]
+
+
+def link_statements(con, doc_ids: list[str]) -> int:
+    """(Re)link every quote these documents touch: storage reads the quotes and their candidate
+    answers, podium.quote_links chooses, storage replaces the quotes' links."""
+    inputs = links.link_inputs(con, doc_ids)
+    return links.replace_links(con, inputs.quote_ids, choose_links(inputs.quotes, inputs.candidates, inputs.twins))
 
 
 def record_errors(con, run_id: str, failures: list[dict]) -> None:

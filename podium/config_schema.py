@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from podium.formats import EXTRACTORS
 from podium.strict_yaml import read_yaml
 
 
@@ -249,8 +250,6 @@ def _hints(value: Any) -> Any:
 
 @cache
 def _extractor_formats() -> tuple[str, ...]:
-    from podium.extract import EXTRACTORS  # late: podium.extract imports this module
-
     return tuple(sorted(EXTRACTORS))
 
 

@@ -7,6 +7,7 @@ import hashlib
 import importlib
 from dataclasses import dataclass, field
 
+from podium.formats import EXTRACTORS
 from podium.near_dups import simhash
 from podium.settings import Source
 from podium.speakers import Registry
@@ -92,17 +93,6 @@ def doc_id_for(url: str) -> str:
 def statement_id_for(doc_id: str, seq: int) -> str:
     """A statement's id: its document's and its place there (1, 2, …)."""
     return f"{doc_id}-{seq:04d}"
-
-
-# How each source format's pages become documents: format name → "module:function".
-# An extractor takes (StoredPage, Source, Registry) and returns an Extraction.
-EXTRACTORS = {
-    "fmprc_transcript": "podium.fmprc:extract_transcript",
-    "state_rss_item": "podium.state_gov:extract_item",
-    "govuk_content": "podium.gov_uk:extract_content_item",
-    "article": "podium.articles:extract_article",
-    "whitehouse_transcript": "podium.whitehouse:extract_transcript",
-}
 
 
 def extractor_for(source: Source):

@@ -1,8 +1,9 @@
 """Which briefing answer a news quote reports, in the answer's language or across languages.
 
 A quote is compared only with answers of the same speaker given within a few days of the day the
-quote was said (storage/links.py picks them). Per quote and answer language, one answer at most,
-found the first of these ways that works (a link's `method`):
+quote was said (storage/links.py reads them; the flow's link step passes them to choose_links).
+Per quote and answer language, one answer at most, found the first of these ways that works (a
+link's `method`):
 
 - same_language: the quote's words, in order, inside the answer (a direct quote), or nearly all
   of a paraphrase's words in it;
@@ -12,8 +13,8 @@ found the first of these ways that works (a link's `method`):
   answer: the English glosses of the answer's Chinese words (podium.glossary, CC-CEDICT), the
   countries, organisations and people both name (config/gazetteer.yaml, both scripts), numbers
   written in both, and the report's words around the quote against the question;
-- paired_transcript (storage/links.py): the other-language twin of a linked answer, where the
-  briefing was transcribed in both languages (v_briefing_answers).
+- paired_transcript: the other-language twin of a linked answer, where the briefing was
+  transcribed in both languages (storage/links.py reads the twins from v_briefing_answers).
 
 By words, a link needs a score and a lead over the runner-up chosen on the link benchmark's dev
 half (bench/links.py), and a few shared words: a missing link beats a wrong one. Every link
@@ -129,6 +130,33 @@ def stems_of(text: str, language: str) -> set[str]:
 
 def entities_in(text: str, language: str) -> set[str]:
     return {m.entity_id for m in mentions_in(text, language or "en")}
+
+
+def choose_links(quotes: list[QuoteSide], candidates: dict[str, list[AnswerSide]],
+                 twins: dict[str, tuple[str, str]]) -> list[Link]:
+    """Each quote's links to its candidate answers, then to their twins in the other language.
+    `twins`: answer id → (its twin's id, the twin's language)."""
+    found = [link for quote in quotes for link in links_for(quote, candidates.get(quote.statement_id, []))]
+    return through_twins(found, twins)
+
+
+def through_twins(found: list[Link], twins: dict[str, tuple[str, str]]) -> list[Link]:
+    """A quote linked to an answer of a briefing transcribed in both languages is linked to the
+    answer's twin in the other language too. Links are taken strongest first (a passage, shared
+    words, glosses), one per quote and language, so a pair outranks a weaker match in the twin's
+    language."""
+    kept, taken = [], set()
+    for link in sorted(found, key=lambda k: METHOD_STRENGTH.index(k.method)):
+        if (link.quote_id, link.language) in taken:
+            continue
+        kept.append(link)
+        taken.add((link.quote_id, link.language))
+        other, language = twins.get(link.answer_id, (None, None))
+        if other and (link.quote_id, language) not in taken:
+            kept.append(Link(link.quote_id, other, link.score, PAIRED, {**link.evidence, "twin_of": link.answer_id},
+                             language))
+            taken.add((link.quote_id, language))
+    return kept
 
 
 def links_for(quote: QuoteSide, answers: list[AnswerSide]) -> list[Link]:

@@ -16,13 +16,12 @@ import base64
 import csv
 import datetime as dt
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
-
 from podium.ingest import IngestError, over_limit, read_saved
+from podium.formats import TEXT_FORMATS
+from podium.markdown import split_front_matter
 from podium.settings import Settings, Source
 
 log = logging.getLogger(__name__)
@@ -30,11 +29,8 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 INDEX_NAME = "index.csv"
 MEDIA_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
-FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 URL_FIELDS = ("source_url", "url")
 FILE_FIELDS = ("file", "original_path", "path")
-# The source formats whose extractor reads a text transcript (podium.extract.EXTRACTORS).
-TEXT_FORMATS = ("whitehouse_transcript",)
 
 
 def check_text_source(source: Source) -> None:
@@ -42,19 +38,6 @@ def check_text_source(source: Source) -> None:
     if source.format not in TEXT_FORMATS:
         raise IngestError(f"source {source.key!r} reads {source.format} pages, not text transcripts; "
                           f"import-transcripts takes a source of format {' or '.join(TEXT_FORMATS)}")
-
-
-def split_front_matter(text: str) -> tuple[dict, str]:
-    """(front matter, the rest) of a text; ({}, text) when it opens with none or the block is no
-    YAML mapping (then it is kept as text: nothing is dropped unread)."""
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    try:
-        data = yaml.safe_load(match.group("yaml"))
-    except yaml.YAMLError:
-        return {}, text
-    return (data, text[match.end():]) if isinstance(data, dict) else ({}, text)
 
 
 def transcript_files(folder: Path) -> list[Path]:

@@ -24,7 +24,6 @@ no spider for it: the source is filled by `podium import-transcripts` (see the R
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
 from podium.dates import full_title_date, iso_date
@@ -33,7 +32,7 @@ from podium.extract import (Document, Extraction, ExtractionError, Statement, St
 from podium.html import PageDecodeError, decode
 from podium.settings import Source
 from podium.speakers import Registry, Speaker
-from podium.text_archive import split_front_matter
+from podium.markdown import plain_paragraphs, split_front_matter
 from podium.transcript import Paragraph, TurnRules, label_surname, segment
 
 EXTRACTOR_VERSION = "whitehouse-transcript-1"
@@ -44,26 +43,13 @@ QUESTION_LABELS = {"Q", "QUESTION"}
 NO_ONES = re.compile(r"^(?:\(.*\)|END\b.*|\d{1,2}:\d{2} [AP]\.M\. [A-Z]{2,4})$")
 TURN_RULES = TurnRules(label=TURN_LABEL, is_question=lambda label: label in QUESTION_LABELS,
                        is_speaker=lambda label: True, skip=NO_ONES, repeated_label_continues=True)
-STRUCK_OUT = re.compile(r"<s>.*?</s>", re.DOTALL | re.IGNORECASE)
-TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
-EMPHASIS = re.compile(r"(?<![\w*])\*{1,3}|\*{1,3}(?![\w*])")  # *…*, **…**, not a star inside a word
-BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n")
 # A line opening with a question mark-up or a speaker's label starts a paragraph, blank line or not.
 MARKER_LINE = re.compile(r"\n(?=[ \t\u00a0]*(?:Q(?:[ \t\u00a0]|:)|[A-Z][A-Z.'’ \u00a0-]{0,50}:))")
 
 
 def paragraphs_of(markdown: str) -> list[Paragraph]:
-    """A transcript's paragraphs as plain text: wrapped lines joined, struck-out words dropped,
-    escapes, emphasis and tags removed, whitespace (no-break spaces too) collapsed."""
-    text = MARKER_LINE.sub("\n\n", STRUCK_OUT.sub("", markdown.replace("\r\n", "\n")))
-    paragraphs = []
-    for block in BLANK_LINES.split(text):
-        plain = MARKDOWN_ESCAPE.sub(r"\1", EMPHASIS.sub("", TAG.sub("", block)))
-        plain = " ".join(html.unescape(plain).split())
-        if plain:
-            paragraphs.append(Paragraph(plain))
-    return paragraphs
+    """A transcript's paragraphs as plain text (podium.markdown), a label always opening one."""
+    return [Paragraph(text) for text in plain_paragraphs(markdown, MARKER_LINE)]
 
 
 def date_of(front: dict, listing: dict, title: str) -> tuple[dt.date | None, str]:

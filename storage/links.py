@@ -1,14 +1,16 @@
-"""Cross-document work after extraction: syndicated copies marked as near-duplicates, and news
-quotes linked to the briefing answers they report (statement_links)."""
+"""Cross-document work after extraction, in SQL: syndicated copies marked as near-duplicates, and
+what linking news quotes to the briefing answers they report reads and writes (statement_links).
+Which answer a quote reports is chosen by podium.quote_links, in the flow's link step."""
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import duckdb
 
 from podium.near_dups import MAX_DISTANCE
-from podium.quote_links import METHOD_STRENGTH, PAIRED, AnswerSide, Link, QuoteSide, links_for
+from podium.quote_links import AnswerSide, Link, QuoteSide
 from storage.db import id_table
 
 QUOTE_KINDS = ("direct_quote", "indirect")
@@ -58,6 +60,7 @@ _QUOTES = f"""
     FROM statements q JOIN documents d USING (doc_id)
     WHERE q.statement_id IN (SELECT id FROM _quotes) AND d.near_dup_of IS NULL
 """
+# The answers' twins in the other language, where a briefing was transcribed in both.
 _TWINS = ("SELECT en_statement_id, zh_statement_id FROM v_briefing_answers"
           " WHERE en_statement_id IN (SELECT id FROM _answers) OR zh_statement_id IN (SELECT id FROM _answers)")
 # Which answers each quote is compared with; each answer is read once (_ANSWERS), however many
@@ -77,57 +80,47 @@ _ANSWERS = """
 """
 
 
-def link_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> int:
-    """(Re)link every quote these documents touch: their own quotes, and quotes of the same
-    speaker within the window of their answers. A quote's old links are replaced by what it
-    links to now, so a re-extracted report or transcript keeps (or corrects) its links."""
+@dataclass
+class LinkInputs:
+    """What the link step reads: the quotes to (re)link, each one's candidate answers, and the
+    twins (answer id → (twin id, its language)) of the candidates."""
+    quote_ids: list[str] = field(default_factory=list)
+    quotes: list[QuoteSide] = field(default_factory=list)
+    candidates: dict[str, list[AnswerSide]] = field(default_factory=dict)
+    twins: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def link_inputs(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> LinkInputs:
+    """Every quote these documents touch (their own quotes, and quotes of the same speaker within
+    the window of their answers), with its candidate answers, each answer read once."""
     with id_table(con, doc_ids, "_batch"):
         quote_ids = [row[0] for row in con.execute(_AFFECTED_QUOTES).fetchall()]
     if not quote_ids:
-        return 0
+        return LinkInputs()
     with id_table(con, quote_ids, "_quotes"):
-        quotes = {row[0]: row for row in con.execute(_QUOTES).fetchall()}
+        quotes = [_quote_side(row) for row in con.execute(_QUOTES).fetchall()]
         pairs = con.execute(_CANDIDATES).fetchall()
-        answers = _answers(con, sorted({answer_id for _, answer_id in pairs}))
-        candidates = defaultdict(list)
-        for quote_id, answer_id in pairs:
-            candidates[quote_id].append(answers[answer_id])
-        found = [link for quote_id, row in quotes.items()
-                 for link in links_for(_quote_side(row), candidates.get(quote_id, []))]
-        found = _through_pairs(con, found)
+    answer_ids = sorted({answer_id for _, answer_id in pairs})
+    with id_table(con, answer_ids, "_answers"):
+        answers = {row[0]: AnswerSide(*row) for row in con.execute(_ANSWERS).fetchall()}
+        twins = con.execute(_TWINS).fetchall()
+    candidates = defaultdict(list)
+    for quote_id, answer_id in pairs:
+        candidates[quote_id].append(answers[answer_id])
+    return LinkInputs(quote_ids, quotes, dict(candidates),
+                      {a: (b, "zh") for a, b in twins} | {b: (a, "en") for a, b in twins})
+
+
+def replace_links(con: duckdb.DuckDBPyConnection, quote_ids: list[str], found: list[Link]) -> int:
+    """Replace these quotes' links by `found`: a re-extracted report or transcript keeps (or
+    corrects) its links."""
+    with id_table(con, quote_ids, "_quotes"):
         con.execute("DELETE FROM statement_links WHERE statement_id IN (SELECT id FROM _quotes)")
     if found:
         con.executemany("INSERT OR REPLACE INTO statement_links VALUES (?, ?, ?, ?, ?)",
                         [[k.quote_id, k.answer_id, k.score, k.method, json.dumps(k.evidence, ensure_ascii=False)]
                          for k in found])
     return len(found)
-
-
-def _answers(con: duckdb.DuckDBPyConnection, answer_ids: list[str]) -> dict[str, AnswerSide]:
-    with id_table(con, answer_ids, "_answers"):
-        return {row[0]: AnswerSide(*row) for row in con.execute(_ANSWERS).fetchall()}
-
-
-def _through_pairs(con: duckdb.DuckDBPyConnection, found: list[Link]) -> list[Link]:
-    """A quote linked to an answer of a briefing transcribed in both languages (v_briefing_answers
-    pairs the English and Chinese answers, turn by turn) is linked to the answer's twin in the
-    other language too. Links are taken strongest first (a passage, shared words, glosses), one
-    per quote and language, so a pair outranks a weaker match in the twin's language."""
-    with id_table(con, sorted({k.answer_id for k in found}), "_answers"):
-        pairs = con.execute(_TWINS).fetchall()
-    twins = {a: (b, "zh") for a, b in pairs} | {b: (a, "en") for a, b in pairs}
-    kept, taken = [], set()
-    for link in sorted(found, key=lambda k: METHOD_STRENGTH.index(k.method)):
-        if (link.quote_id, link.language) in taken:
-            continue
-        kept.append(link)
-        taken.add((link.quote_id, link.language))
-        other, language = twins.get(link.answer_id, (None, None))
-        if other and (link.quote_id, language) not in taken:
-            kept.append(Link(link.quote_id, other, link.score, PAIRED, {**link.evidence, "twin_of": link.answer_id},
-                             language))
-            taken.add((link.quote_id, language))
-    return kept
 
 
 def _quote_side(row) -> QuoteSide:

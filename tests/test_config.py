@@ -15,7 +15,7 @@ from conftest import FIXTURES, ROOT, SNAPSHOTS, snapshot_rows
 from podium.extract import extractor_for
 from podium.settings import ConfigError, load_settings, load_sources, settings
 from podium.speakers import registry
-from podium.text_archive import TEXT_FORMATS
+from podium.formats import TEXT_FORMATS
 
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
 
