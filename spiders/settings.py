@@ -1,18 +1,17 @@
 """Scrapy settings of podium's spiders. Polite by default: every choice is explicit here.
 
-The crawl task of the flows overrides PODIUM_* settings per run (staging file, replay server)
-with `-s NAME=value`; see flows/crawl.py.
+Nothing is read from podium's configuration here: the add-on spiders.loader.PodiumCrawlSettings
+sets the user agent (with a way to reach the operator), the timeout and the size limits from
+config/podium.toml when a crawler is made, and spiders.loader.PodiumSpiderLoader adds the spiders
+of the configured generic sources. The crawl task of the flows overrides PODIUM_* settings per
+run (staging file, replay server) with `-s NAME=value`; see flows/crawl.py.
 """
-from podium.settings import settings as podium_settings
-
-_config = podium_settings()
-
 BOT_NAME = "podium"
 SPIDER_MODULES = ["spiders.sources"]
 NEWSPIDER_MODULE = "spiders.sources"
+SPIDER_LOADER_CLASS = "spiders.loader.PodiumSpiderLoader"
+ADDONS = {"spiders.loader.PodiumCrawlSettings": 0}
 
-# Identify ourselves, with a way to reach the operator.
-USER_AGENT = f"{_config.user_agent} contact: {_config.contact}"
 ROBOTSTXT_OBEY = True
 
 # One site at a time, gently: at most 2 requests in flight per domain, AutoThrottle adapting the
@@ -25,9 +24,6 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-DOWNLOAD_TIMEOUT = _config.timeout_seconds
-DOWNLOAD_MAXSIZE = _config.download_max_bytes
-DOWNLOAD_WARNSIZE = _config.download_max_bytes // 2
 
 # Retries with backoff (spiders.middlewares.BackoffRetryMiddleware): Retry-After is honoured up
 # to RETRY_AFTER_MAX seconds, otherwise waits grow 1 s, 2 s, 4 s. What still fails is recorded

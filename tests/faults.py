@@ -82,6 +82,7 @@ class FaultSite:
         self.scripts: dict[str, list[Answer]] = {}
         self.urls: dict[str, str] = {}
         self.hits: dict[str, list[float]] = defaultdict(list)
+        self.agents: set[str] = set()  # the User-Agent headers the site was sent
         self._lock = threading.Lock()
 
     def add(self, url: str, final: Answer, *first: Answer) -> None:
@@ -113,6 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(page(json.dumps(sorted(self.site.urls.values())).encode(), "application/json"))
         if self.path == "/robots.txt":
             return self._send(page(self.site.robots.encode(), "text/plain"))
+        self.site.agents.add(self.headers.get("User-Agent", ""))
         answer = self.site.answer(self.path)
         self._send(answer or Answer(404, b"not on this site\n", "text/plain"))
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.project import get_project_settings
 
 from conftest import FIXTURES, ROOT, SNAPSHOTS, snapshot_rows
@@ -22,7 +22,7 @@ os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
 
 @pytest.mark.parametrize("source", [s.key for s in settings().sources])
 def test_every_configured_source_has_spider_snapshot_and_fixtures(source):
-    spiders = SpiderLoader.from_settings(get_project_settings()).list()
+    spiders = get_spider_loader(get_project_settings()).list()
     if settings().source(source).crawled:
         assert source in spiders, f"no spider named {source!r}"
     else:  # filled by podium import-transcripts: no spider, and a format that reads text

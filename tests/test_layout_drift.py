@@ -16,10 +16,10 @@ MOVED = b"<html><head><title>Moved</title></head><body><p>This page has moved.</
 
 
 def spider_for(key: str):
-    from scrapy.spiderloader import SpiderLoader
+    from spiders.loader import PodiumSpiderLoader
 
     crawler = get_crawler(settings_dict={"SPIDER_MODULES": ["spiders.sources"]})
-    cls = SpiderLoader.from_settings(crawler.settings).load(key)
+    cls = PodiumSpiderLoader.from_settings(crawler.settings).load(key)
     return cls.from_crawler(crawler)
 
 

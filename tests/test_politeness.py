@@ -13,6 +13,7 @@ from scrapy.utils.project import get_project_settings
 from conftest import SNAPSHOTS, snapshot_rows
 from faults import FaultSite, error, page, serving
 from flows.crawl import CrawlRequest, run_crawl
+from podium.settings import settings
 from spiders.middlewares import retry_after_seconds
 
 ROW = next(r for r in snapshot_rows("fmprc_en") if r["file"].endswith("t1794629.shtml"))
@@ -39,13 +40,18 @@ def crawl(fault_site: FaultSite, tmp_path) -> list[dict]:
 
 
 def test_settings_are_polite():
-    settings = get_project_settings()
-    assert settings.getbool("ROBOTSTXT_OBEY")
-    assert 1 <= settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
-    assert settings.getbool("AUTOTHROTTLE_ENABLED") and settings.getfloat("DOWNLOAD_DELAY") >= 1
-    assert "podium" in settings["USER_AGENT"] and "contact:" in settings["USER_AGENT"]
-    assert 0 < settings.getint("DOWNLOAD_MAXSIZE") <= 50_000_000
-    assert {429, 503, 500}.issubset(set(settings.getlist("RETRY_HTTP_CODES", [])))
+    """The project's settings with its add-ons applied, as a crawler of `scrapy crawl` has them."""
+    from scrapy.utils.misc import load_object
+
+    scrapy_settings = get_project_settings()
+    for addon in scrapy_settings.getdict("ADDONS"):
+        load_object(addon)().update_settings(scrapy_settings)
+    assert scrapy_settings.getbool("ROBOTSTXT_OBEY")
+    assert 1 <= scrapy_settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert scrapy_settings.getbool("AUTOTHROTTLE_ENABLED") and scrapy_settings.getfloat("DOWNLOAD_DELAY") >= 1
+    assert "podium" in scrapy_settings["USER_AGENT"] and "contact:" in scrapy_settings["USER_AGENT"]
+    assert 0 < scrapy_settings.getint("DOWNLOAD_MAXSIZE") <= 50_000_000
+    assert {429, 503, 500}.issubset(set(scrapy_settings.getlist("RETRY_HTTP_CODES", [])))
 
 
 def test_retry_after_is_honoured(tmp_path):
@@ -56,6 +62,9 @@ def test_retry_after_is_honoured(tmp_path):
     assert [r["type"] for r in records] == ["page"]
     assert stats.get("podium/retry_waits") == 1
     assert len(hits) == 2 and hits[1] - hits[0] >= 4.5
+    # the crawl identified itself as podium.toml says (set by the add-on spiders.loader.PodiumCrawlSettings)
+    (agent,) = fault_site.agents
+    assert agent.startswith(settings().user_agent) and f"contact: {settings().contact}" in agent
 
 
 def test_server_errors_back_off_then_succeed(tmp_path):

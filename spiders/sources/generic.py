@@ -7,24 +7,20 @@ sitemap | url_list` needs no module of its own.
   sitemap   reads sitemaps and sitemap indexes (`feed_urls`), news sitemaps included
   url_list  fetches exactly the pages in `start_urls` (and `-a urls=` as every spider does)
 
-At import, one spider class per configured row of these families is created with `name = <key>`,
-so Scrapy's spider loader finds it under the source's key. Each family fetches and selects only.
+spiders/loader.py makes one spider class per configured row of these families, `name = <key>`,
+when Scrapy's spider loader is made. Each family fetches and selects only.
 """
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import feedparser
 from lxml import etree
 
 from podium import links
 from podium.dates import iso_date
-from podium.settings import settings as podium_settings
 from spiders.base import PodiumSpider
 from spiders.items import page_record
-
-log = logging.getLogger(__name__)
 
 # Sitemap elements, matched on local names so that any namespace prefix works.
 SITEMAP_CHILDREN = "/*[local-name()='sitemapindex']/*[local-name()='sitemap']/*[local-name()='loc']/text()"
@@ -152,21 +148,3 @@ class UrlListSpider(GenericSpider):
 
 FAMILIES = {"listing": ListingSpider, "feed": FeedSpider, "sitemap": SitemapSpider, "url_list": UrlListSpider}
 
-
-def _class_name(key: str) -> str:
-    return "".join(part.capitalize() for part in key.split("_")) + "Spider"
-
-
-def _register_configured_sources() -> None:
-    """One spider class per configured source of a generic family, named after its key."""
-    for source in podium_settings().sources:
-        family = FAMILIES.get(source.spider)
-        if family is None:
-            continue
-        name = _class_name(source.key)
-        globals()[name] = type(name, (family,), {"name": source.key, "__module__": __name__,
-                                                 "__doc__": f"{source.name} ({source.spider} spider)"})
-        log.debug("registered spider %s (%s family)", source.key, source.spider)
-
-
-_register_configured_sources()
