@@ -18,11 +18,11 @@ from podium.urls import group_urls
 def adhoc_crawl(sources: list[CrawlSourceKey] | None = None, since: dt.date | None = None, until: dt.date | None = None,
                 urls: list[str] | None = None, max_pages: int | None = None, reprocess: bool = False,
                 replay: str | None = None, archive: str | None = None) -> dict:
-    """Crawl now: the given sources (all enabled ones if none) between `since` and `until`,
+    """Crawl now: the given sources (all enabled crawled ones if none) between `since` and `until`,
     or exactly the given URLs (each fetched even if archived: changed pages become revisions).
 
     Args:
-        sources: Sources to crawl; none means every enabled source.
+        sources: Sources to crawl; none means every enabled source a spider crawls.
         since: Only items dated on or after this day.
         until: Only items dated on or before this day.
         urls: Fetch exactly these pages instead of walking listings; each must belong to a source.
@@ -38,6 +38,7 @@ def adhoc_crawl(sources: list[CrawlSourceKey] | None = None, since: dt.date | No
         reprocess_flow(sources=keys or None, since=since, until=until, archive=archive)
     if urls:
         grouped = group_urls(urls, keys, allow_private=bool(replay))
+        crawlable(list(grouped), replay)  # a URL of a source no spider crawls is refused
         return crawl_pipeline("adhoc-crawl", list(grouped), replay, archive, urls=grouped)
     keys = keys or enabled_sources(schedule=None, replaying=bool(replay))
     return crawl_pipeline("adhoc-crawl", keys, replay, archive, max_pages=max_pages,

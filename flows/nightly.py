@@ -1,4 +1,4 @@
-"""The nightly flow: crawl every enabled source incrementally, load, extract, index, report."""
+"""The nightly flow: crawl every enabled crawled source incrementally, load, extract, index, report."""
 from __future__ import annotations
 
 from collections import Counter
@@ -79,7 +79,8 @@ def enabled_sources(schedule: str | None = "nightly", replaying: bool = False) -
 @fails_plainly
 def nightly(sources: list[str] | None = None, replay: str | None = None, archive: str | None = None,
             max_pages: int | None = None) -> dict:
-    """Crawl every enabled source for what is new since the last run, then load, extract and index.
+    """Crawl every enabled source a spider crawls (not imported ones) for what is new since the
+    last run, then load, extract and index.
 
     `replay`: a replay server's base URL, or a snapshot folder to serve for this run.
     """

@@ -59,7 +59,7 @@ def readable_files(paths: list[Path], url: str | None = None) -> list[Path]:
 
 def text_archive(folder: Path, source: str) -> None:
     """A folder holding transcript files, for a source whose pages are text transcripts."""
-    from podium.text_archive import check_text_source, transcript_files
+    from podium.text_archive import archive_files, check_text_source
 
     source_keys([source])
     try:
@@ -67,7 +67,7 @@ def text_archive(folder: Path, source: str) -> None:
     except IngestError as error:
         raise typer.BadParameter(str(error), param_hint="--source") from error
     try:
-        transcript_files(folder)
+        archive_files(folder)
     except IngestError as error:
         raise typer.BadParameter(str(error), param_hint="FOLDER") from error
 
@@ -89,4 +89,8 @@ def crawl_urls(urls: list[str] | None, sources: list[str], replay: str | None) -
         grouped = group_urls(urls, sources, allow_private=bool(replay))
     except (UrlRefused, ConfigError) as error:
         raise typer.BadParameter(str(error), param_hint="--url") from error
+    for key, group in grouped.items():
+        if not settings().source(key).crawled:
+            raise typer.BadParameter(f"{group[0]} belongs to source {key!r}, which is not crawled: it is filled by "
+                                     "`podium import-transcripts`", param_hint="--url")
     return [url for group in grouped.values() for url in group]

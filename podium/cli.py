@@ -114,7 +114,7 @@ def nightly(
 @app.command()
 def crawl(
     source: Annotated[Optional[list[str]], typer.Option("--source", "-s",
-        help="Sources to crawl (repeatable; default: all enabled).")] = None,
+        help="Sources to crawl (repeatable; default: all enabled, crawled ones).")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     url: Annotated[Optional[list[str]], typer.Option("--url",
@@ -322,26 +322,6 @@ def report(
     console.print(f"report of {plural(count, 'statement')}: {files.html} (chart: {files.png})")
 
 
-def print_hits(hits: list, output: OutputFormat) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    if output is not OutputFormat.table:
-        write_rows(list(hits[0]._fields) if hits else [], [tuple(hit) for hit in hits], output, console)
-        return
-    table = Table("date", "speaker", "source", "statement («match»), and the question it answered", show_lines=True)
-    for hit in hits:
-        match = Text(hit.snippet)
-        if hit.question and not hit.snippet.startswith("Q: "):
-            question = " ".join(hit.question.split())
-            match.append(f"\nQ: {question[:300]}{'…' if len(question) > 300 else ''}", style="dim")
-        if hit.reports:
-            match.append(f"\nquoted in {plural(hit.reports, 'news report')}", style="italic")
-        table.add_row(str(hit.date or ""), hit.speaker or "", hit.source_id, match)
-    console.print(table)
-    console.print(plural(len(hits), "hit"))
-
-
 @app.command("search")
 def search_statements(
     query: Annotated[str, typer.Argument(
@@ -374,7 +354,7 @@ def search_statements(
         raise typer.BadParameter(str(error)) from error
     except ArchiveError as error:
         fail(str(error))
-    print_hits(hits, output)
+    summary_text.print_hits(console, hits, output)
 
 
 @app.command()

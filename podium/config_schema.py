@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from podium.formats import EXTRACTORS
+from podium.formats import EXTRACTORS, TEXT_FORMATS
 from podium.strict_yaml import read_yaml
 
 
@@ -292,6 +292,10 @@ class SourceRow(_Model):
     @model_validator(mode="after")
     def _whole_row(self) -> "SourceRow":
         if self.spider == IMPORTED:
+            if self.format not in TEXT_FORMATS:
+                raise PydanticCustomError("podium", "spider 'imported' needs a format that reads text transcripts "
+                                          "({formats}), not {format}",
+                                          {"formats": ", ".join(TEXT_FORMATS), "format": repr(self.format)})
             return self._hosts_allowed()
         if not any(getattr(self, name) for name in _URL_FIELDS):
             raise PydanticCustomError("podium", "give at least one of {fields}", {"fields": ", ".join(_URL_FIELDS)})

@@ -29,7 +29,8 @@ from podium.extract import (Document, Extraction, ExtractionError, LayoutChanged
 from podium.html import block_texts, clean_text
 from podium.settings import Source
 from podium.speakers import Registry, Speaker
-from podium.transcript import PARAGRAPH_SEPARATOR, Paragraph, Turn, TurnRules, label_surname, segment, split_label
+from podium.transcript import (PARAGRAPH_SEPARATOR, UPPER_CASE_LABEL, Paragraph, Turn, TurnRules, label_surname,
+                               segment, split_label)
 
 FEED_ITEMS = "//item"  # the spider splits the feed into items with this XPath
 # Keep CDATA sections as published; never fetch external entities.
@@ -41,13 +42,13 @@ DEPARTMENT_INSTITUTION = "U.S. Department of State"
 ATTRIBUTABLE_TO = re.compile(r"^The (?:following|below) (?:is|are) attributable to (?:Department )?"
                              r"Spokesperson (?P<name>[A-Z][\w.'’ -]+?)\s*:\s*$")
 BYLINE = re.compile(r"^(?P<name>[^,]{3,60}), (?P<role>[^,]{3,80})$")
-TURN_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z.'’ -]{1,50}?)\s*:\s*(?P<rest>.*)$", re.DOTALL)
+TURN_LABEL = re.compile(rf"^(?P<label>{UPPER_CASE_LABEL})\s*:\s*(?P<rest>.*)$", re.DOTALL)
 QUESTION_LABELS = {"QUESTION", "Q"}
 STAGE_NOTE = re.compile(r"^\(.*\)$|^#( #)+$")  # "(Laughter.)", "(The briefing was concluded …)", "# # #"
 MIN_TURNS = 2  # a body with fewer labelled paragraphs is a statement that happens to hold a colon
 NEWSROOM_TZ = ZoneInfo("America/New_York")  # the Department dates its releases in Washington time
 DATE_BASIS = "rss_pubdate"
-EXTRACTOR_VERSION = "state-rss-item-1"
+EXTRACTOR_VERSION = "state-rss-item-2"  # 2: a stage note between two paragraphs of a turn is in its text
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """What a run did, in words: the same sentences on the terminal (`podium nightly`) and in the
-run's report artifact in the Prefect UI. `summary` is what storage.runs.run_summary returns."""
+run's report artifact in the Prefect UI. `summary` is what storage.runs.run_summary returns.
+Also `podium search`'s hits as a table."""
 from __future__ import annotations
 
 from rich.console import Console
@@ -113,3 +114,24 @@ def print_run(console: Console, summary: dict) -> None:
         if len(summary["errors"]) > 20:
             console.print(f"… and {len(summary['errors']) - 20} more: SELECT * FROM crawl_errors WHERE run_id = "
                           f"'{summary['run'].get('run_id')}'", highlight=False, soft_wrap=True)
+
+
+def print_hits(console: Console, hits: list, output: OutputFormat) -> None:
+    """Search hits: a table with each hit's match, the question it answered and its press coverage."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if output is not OutputFormat.table:
+        write_rows(list(hits[0]._fields) if hits else [], [tuple(hit) for hit in hits], output, console)
+        return
+    table = Table("date", "speaker", "source", "statement («match»), and the question it answered", show_lines=True)
+    for hit in hits:
+        match = Text(hit.snippet)
+        if hit.question and not hit.snippet.startswith("Q: "):
+            question = " ".join(hit.question.split())
+            match.append(f"\nQ: {question[:300]}{'…' if len(question) > 300 else ''}", style="dim")
+        if hit.reports:
+            match.append(f"\nquoted in {plural(hit.reports, 'news report')}", style="italic")
+        table.add_row(str(hit.date or ""), hit.speaker or "", hit.source_id, match)
+    console.print(table)
+    console.print(plural(len(hits), "hit"))

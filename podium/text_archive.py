@@ -52,28 +52,45 @@ def transcript_files(folder: Path) -> list[Path]:
 
 
 def read_index(folder: Path) -> dict[str, dict]:
-    """index.csv's rows by the file they describe (relative path, also without .gz); {} without one."""
+    """index.csv's rows by the file they describe (index_key of its first file column); {} without one."""
     path = folder / INDEX_NAME
     if not path.is_file():
         return {}
     with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    index = {}
-    for row in rows:
-        for name in filter(None, (row.get(f) for f in FILE_FIELDS)):
-            index[name] = index[name.removesuffix(".gz")] = row
-    return index
+    named = ((_first(row, FILE_FIELDS), row) for row in rows)
+    return {index_key(name): row for name, row in named if name}
+
+
+def index_key(name: str) -> str:
+    """A file's name as an index may write it: "sub\\a.md", "./sub/a.md.gz" and "sub/a.md" are one."""
+    return name.strip().replace("\\", "/").removeprefix("./").removesuffix(".gz")
+
+
+def archive_files(folder: Path) -> tuple[list[Path], dict[str, dict]]:
+    """The transcript files to import and the index: with an index.csv, the files it lists (a
+    folder whose index lists none of them is refused); without one, every transcript file."""
+    files, index = transcript_files(folder), read_index(folder)
+    if not index:
+        return files, index
+    listed = [path for path in files if index_key(_relative(path, folder)) in index]
+    if not listed:
+        raise IngestError(f"{folder / INDEX_NAME} lists none of the {len(files)} transcript files in {folder}")
+    if len(listed) < len(files):
+        log.warning("%s: %d files not listed in %s, not imported", folder, len(files) - len(listed), INDEX_NAME)
+    return listed, index
 
 
 def transcript_records(folder: Path, config: Settings, source: str) -> Iterator[dict]:
-    """Staging records of a folder's transcripts, one file at a time, as pages of `source`."""
-    files, index = transcript_files(folder), read_index(folder)
-    if index:
-        listed = [path for path in files if _relative(path, folder) in index]
-        if len(listed) < len(files):
-            log.info("%s: %d files not listed in %s, not imported", folder, len(files) - len(listed), INDEX_NAME)
-        files = listed
-    return (_record(path, folder, index, config, source) for path in files)
+    """Staging records of a folder's transcripts, one file at a time, as pages of `source`; a row of
+    the index whose file is not in the folder is an error record."""
+    files, index = archive_files(folder)
+    present = {index_key(_relative(path, folder)) for path in files}
+    for key, row in index.items():
+        if key not in present:
+            yield _error(source, key, f"{key}: listed in {INDEX_NAME} but not in {folder}", _first(row, URL_FIELDS))
+    for path in files:
+        yield _record(path, folder, index, config, source)
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -87,7 +104,7 @@ def _record(path: Path, folder: Path, index: dict, config: Settings, source: str
         body = read_saved(path, limit)
     except IngestError as error:
         return _error(source, relative, str(error))
-    row = index.get(relative) or index.get(relative.removesuffix(".gz")) or {}
+    row = index.get(index_key(relative), {})
     front, _ = split_front_matter(body[:limit].decode("utf-8", errors="replace"))
     url = _first(front, URL_FIELDS) or _first(row, URL_FIELDS)
     if not url:

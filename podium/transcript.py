@@ -12,7 +12,9 @@ open with a label: a question's (`Q:`, `Q` on the White House's pages, `QUESTION
   spokesperson (opening remarks before the first question, an answer after one). State
   Department and White House: place and time lines before the first label belong to no turn, and
   after a question the question runs on;
-* stage notes and closing lines (`(Laughter.)`, `END`, `5:13 P.M. EDT`) that belong to no turn.
+* stage notes and closing lines (`(Laughter.)`, `END`, `5:13 P.M. EDT`): no one's words. Between
+  two paragraphs of one turn they stay in its text (the turn is one stretch of the transcript);
+  anywhere else they belong to no turn.
 
 Everywhere: paragraphs without a label continue the turn before them; the turns before the
 first question are opening remarks (or press statements, for a Chinese item without questions);
@@ -27,6 +29,8 @@ from typing import Callable
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 PARAGRAPH_SEPARATOR = "\n\n"
+# An upper-case turn label before its colon: "MR PRICE", "MS. JEAN-PIERRE", "SECRETARY BLINKEN".
+UPPER_CASE_LABEL = r"[A-Z][A-Z.'’ -]{1,50}?"
 # Words of an upper-case turn label that are titles, not names: "SECRETARY BLINKEN", "MS. JEAN-PIERRE".
 LABEL_TITLES = {"MR", "MRS", "MS", "DR", "SECRETARY", "DEPUTY", "UNDER", "ASSISTANT", "ACTING", "AMBASSADOR",
                 "SPECIAL", "ENVOY", "REPRESENTATIVE", "PRESIDENT", "PRIME", "MINISTER", "FOREIGN", "PREMIER",
@@ -53,7 +57,7 @@ class TurnRules:
     unlabelled_opens_turn: bool = False  # else: before any label it is no one's, after a question it runs on
     label_needs_text: bool = False  # a label alone in its paragraph is no label
     repeated_label_continues: bool = False  # the turn's own label again, with no question between, goes on
-    skip: re.Pattern | None = None  # stage notes and closing lines: no turn's text
+    skip: re.Pattern | None = None  # stage notes, closing lines: a turn's text only if the turn goes on after them
     unasked_kind: str = "opening_remarks"
 
 
@@ -99,18 +103,21 @@ class _Segmenter:
         self.questions: list[tuple[str | None, str]] = []
         self.current: Turn | None = None
         self.seen_question = False
-        self.held: list[str] = []  # skipped paragraphs: the turn's own if it goes on after them
+        self.held: list[tuple[str, int]] = []  # skipped paragraphs and offsets: the turn's if it goes on
 
-    def go_on(self, text: str, end: int) -> None:
-        """Add a paragraph to the open turn, with the stage notes between (so offsets stay contiguous)."""
-        self.current.texts.extend([*self.held, text])
-        self.current.char_end = end
+    def go_on(self, text: str, offset: int) -> None:
+        """Add a paragraph to the open turn, with the stage notes between (so offsets stay
+        contiguous). A turn whose label stood alone in its paragraph starts with this one."""
+        if self.current.texts == [""]:
+            self.current.texts, self.current.char_start = [], self.held[0][1] if self.held else offset
+        self.current.texts.extend([*(held for held, _ in self.held), text])
+        self.current.char_end = offset + len(text)
         self.held = []
 
     def feed(self, paragraph: Paragraph, offset: int) -> None:
         rules, end = self.rules, offset + len(paragraph.text)
         if rules.skip and rules.skip.match(paragraph.text):
-            self.held.append(paragraph.text)
+            self.held.append((paragraph.text, offset))
             return
         label, rest = split_label(rules, paragraph.text)
         if (rules.bold_questions and paragraph.bold) or (label is not None and rules.is_question(label)):
@@ -122,7 +129,7 @@ class _Segmenter:
         if not repeated and (speaker is not None or (label is not None and label.casefold() in rules.answer_labels)):
             self.open_turn(speaker, end - len(rest), end, rest)
         elif self.current is not None:  # the label, if repeated, stays in the text: offsets point at what was said
-            self.go_on(paragraph.text, end)
+            self.go_on(paragraph.text, offset)
         elif rules.unlabelled_opens_turn:
             self.open_turn(rules.default_speaker, offset, end, paragraph.text)
         elif self.questions:

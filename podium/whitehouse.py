@@ -26,25 +26,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from podium.dates import full_title_date, iso_date
+from podium.dates import full_title_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
                             statement_id_for, text_hash)
 from podium.html import PageDecodeError, decode
 from podium.settings import Source
 from podium.speakers import Registry, Speaker
 from podium.markdown import plain_paragraphs, split_front_matter
-from podium.transcript import Paragraph, TurnRules, label_surname, segment
+from podium.transcript import UPPER_CASE_LABEL, Paragraph, TurnRules, label_surname, segment
 
 EXTRACTOR_VERSION = "whitehouse-transcript-1"
 # `Q` and spaces (or a colon) opens a question; any other upper-case label with a colon, a speaker.
-TURN_LABEL = re.compile(r"^(?P<label>Q(?=\s|$)|[A-Z][A-Z.'’ -]{0,50}?(?=\s*:))\s*:?\s*(?P<rest>.*)$", re.DOTALL)
+TURN_LABEL = re.compile(rf"^(?P<label>Q(?=[\s:]|$)|{UPPER_CASE_LABEL}(?=\s*:))\s*:?\s*(?P<rest>.*)$", re.DOTALL)
+# Labels of one word that name a speaker; any other label names someone in two words or more
+# ("MS. PSAKI", "SENIOR ADMINISTRATION OFFICIAL"), so "NATO: …" in an answer is no speaker.
+ONE_WORD_SPEAKERS = {"MODERATOR", "AIDE", "OPERATOR", "PARTICIPANT"}
 QUESTION_LABELS = {"Q", "QUESTION"}
 # Lines that are no one's words: stage notes, the closing "END" and time lines.
 NO_ONES = re.compile(r"^(?:\(.*\)|END\b.*|\d{1,2}:\d{2} [AP]\.M\. [A-Z]{2,4})$")
 TURN_RULES = TurnRules(label=TURN_LABEL, is_question=lambda label: label in QUESTION_LABELS,
-                       is_speaker=lambda label: True, skip=NO_ONES, repeated_label_continues=True)
+                       is_speaker=lambda label: label in ONE_WORD_SPEAKERS or len(label.split()) > 1,
+                       skip=NO_ONES, repeated_label_continues=True)
 # A line opening with a question mark-up or a speaker's label starts a paragraph, blank line or not.
-MARKER_LINE = re.compile(r"\n(?=[ \t\u00a0]*(?:Q(?:[ \t\u00a0]|:)|[A-Z][A-Z.'’ \u00a0-]{0,50}:))")
+# Mid-paragraph, `Q` needs two spaces ("Q    Why?"), so a wrapped line "Q and A with …" stays prose.
+MARKER_LINE = re.compile(r"\n(?=[ \t\u00a0]*(?:Q(?:[ \t\u00a0]{2}|:)|(?:MODERATOR|AIDE|OPERATOR|PARTICIPANT|"
+                         r"[A-Z][A-Z.'’-]*(?:[ \u00a0]+[A-Z][A-Z.'’-]*){1,5})[ \u00a0]*:))")
 
 
 def paragraphs_of(markdown: str) -> list[Paragraph]:
@@ -55,18 +61,31 @@ def paragraphs_of(markdown: str) -> list[Paragraph]:
 def date_of(front: dict, listing: dict, title: str) -> tuple[dt.date | None, str]:
     """The briefing's day and its basis: the front matter's date, the archive index's, the title's."""
     for value, basis in ((front.get("date"), "front_matter"), (listing.get("date"), "archive_index")):
-        day = iso_date(value)
+        day = day_of(value)
         if day:
             return day, basis
     day = full_title_date(title)
     return (day, "title") if day else (None, "undated")
 
 
+def day_of(value) -> dt.date | None:
+    """A day from front matter or an index: a date, a datetime (YAML reads `2021-02-23 21:19:15`
+    as one) or ISO text with or without a time; None for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value).strip()).date() if value else None
+    except ValueError:
+        return None
+
+
 def label_speaker(label: str, day: dt.date | None, registry: Registry) -> Speaker | None:
     """Who an upper-case label names: an alias as printed ("MS. JEAN-PIERRE"), else the one U.S.
     speaker of that surname in office on the day (or of that surname at all)."""
     speaker = registry.resolve(label)
-    if speaker:
+    if speaker and (day is None or speaker.role_on(day)):  # "THE PRESIDENT" is Biden only in his term
         return speaker
     namesakes = [s for s in registry.by_surname(label_surname(label)) if s.country == "US"]
     in_office = [s for s in namesakes if s.role_on(day)]

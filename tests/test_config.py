@@ -59,6 +59,9 @@ URL = "start_urls: ['https://x.org/']"
     (f"- {{{ROW.replace(', spider: url_list', '')}, {URL}}}",
      "source 'x': field 'spider' is empty, so spiders/sources/x.py must exist, and it does not"),
     (f"- {{{ROW}, {URL}, format: nosuchformat}}", "source 'x': field 'format' must be one of .*article"),
+    (f"- {{{ROW.replace('url_list', 'imported')}}}",
+     "source 'x': spider 'imported' needs a format that reads text transcripts \\(whitehouse_transcript\\), "
+     "not 'article'"),
     (f"- {{{ROW}, {URL}, enabled: 'no'}}", "source 'x': field 'enabled' must be true or false, not 'no'"),
     (f"- {{{ROW}, {URL}, enabled: 'yes'}}", "source 'x': field 'enabled' must be true or false, not 'yes'"),
     (f"- {{{ROW}, {URL}, enabled: '1'}}", "source 'x': field 'enabled' must be true or false, not '1'"),

@@ -123,6 +123,15 @@ def test_turn_splitter_on_a_briefing_shaped_text():
     assert label_surname("FOREIGN MINISTER KOFOD") == "KOFOD"
 
 
+def test_a_stage_note_inside_a_turn_stays_in_its_text_and_a_last_one_in_none():
+    paragraphs = ["MR MILLER: First.", "(Laughter.)", "Second.", "QUESTION: Why?", "MR MILLER: Because.",
+                  "(The briefing was concluded at 2:02 p.m.)"]
+    turns = state_gov.split_turns(paragraphs)
+    text = state_gov.PARAGRAPH_SEPARATOR.join(paragraphs)
+    assert [t.text for t in turns] == ["First.\n\n(Laughter.)\n\nSecond.", "Because."]
+    assert all(text[t.char_start:t.char_end] == t.text for t in turns)
+
+
 def test_briefing_turns_resolve_to_the_registered_spokesperson():
     reg = registry()
     surnames = {"MILLER": ("Matthew Miller", "Department Spokesperson")}

@@ -3,6 +3,7 @@ a sample of the CC0 archive), read by podium/whitehouse.py and imported by `podi
 Expected values (tests/fixtures/whitehouse_briefings) were written by reading the transcripts."""
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import subprocess
@@ -15,7 +16,7 @@ from podium.extract import ExtractionError, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
 from podium.transcript import split_label
-from podium.whitehouse import TURN_RULES, paragraphs_of
+from podium.whitehouse import TURN_RULES, label_speaker, paragraphs_of
 from storage.db import open_archive
 from transcript_expectations import misplaced_statements, observed
 
@@ -71,9 +72,13 @@ def test_answers_resolve_to_the_registered_briefer_in_the_role_held_that_day():
     sullivan = [s for s in extraction.statements if s.speaker_id == "jake_sullivan"]
     assert sullivan and {s.role for s in sullivan} == {"National Security Advisor"}
     assert {s.institution for s in sullivan} == {"The White House"}
-    kirby = registry().resolve("John Kirby")
-    assert kirby.role_on(extraction.document.published_at) is None or "Pentagon" in kirby.role_on(
-        extraction.document.published_at).role
+
+
+def test_the_president_label_names_the_president_of_that_day_only():
+    assert label_speaker("THE PRESIDENT", dt.date(2022, 6, 1), registry()).speaker_id == "joe_biden"
+    assert label_speaker("THE PRESIDENT", dt.date(2026, 6, 1), registry()) is None
+    # a person's own label stays theirs after they left office
+    assert label_speaker("MS. PSAKI", dt.date(2023, 1, 5), registry()).speaker_id == "jen_psaki"
 
 
 @pytest.mark.parametrize("markdown, turns", [
@@ -92,6 +97,20 @@ def test_markup_of_the_archive_is_read_as_plain_turns(markdown, turns):
     assert "END" not in extraction.statements[-1].text and "Laughter" not in extraction.statements[-1].text
 
 
+def test_prose_that_looks_like_a_label_stays_in_its_turn():
+    markdown = ("---\ntitle: T\ndate: 2022-06-01 16:09:00-04:00\n---\nMS. PSAKI:  The President will hold a\n"
+                "Q and A with the governors.\n\nNATO: that is what the allies said.\n\nQ    Why?\n\nMS. PSAKI:\n\n"
+                "Because.\n")
+    page = StoredPage("p", SOURCE, "https://bidenwhitehouse.archives.gov/q/", markdown.encode(), "text/markdown")
+    extraction = extract(page, settings().source(SOURCE), registry())
+    opening, answer = extraction.statements
+    assert opening.text == ("The President will hold a Q and A with the governors.\n\n"
+                            "NATO: that is what the allies said.")
+    assert (answer.question, answer.text) == ("Why?", "Because.")  # a label alone: the turn starts below it
+    assert misplaced_statements(extraction) == []
+    assert str(extraction.document.published_at) == "2022-06-01"  # YAML reads that date as a datetime
+
+
 @pytest.mark.parametrize("body, message", [
     (b"<html><body><p>MS. PSAKI: Hi.</p></body></html>", "an HTML page"),
     (b"---\ntitle: T\n---\nNo one is named here.\n", "no speaker turns"),
@@ -106,22 +125,50 @@ def _podium(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "podium.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_import_transcripts_archives_the_bundled_sample_and_records_a_file_without_url(tmp_path):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    rows = snapshot_rows(SOURCE)[:2]
-    for row in rows:  # one with its front matter, one whose URL and date only the index gives
-        (folder / row["file"]).parent.mkdir(parents=True, exist_ok=True)
-        (folder / row["file"]).write_bytes((SNAPSHOTS / SOURCE / row["file"]).read_bytes())
-    (folder / "no-url.md").write_text("MS. PSAKI:  Hello.\n", encoding="utf-8")
-    archive = tmp_path / "a.duckdb"
-    done = _podium("import-transcripts", str(folder), "--source", SOURCE, "--archive", str(archive))
-    assert done.returncode == 0, done.stderr + done.stdout
+def archived(archive) -> tuple[dict, list[tuple]]:
     with open_archive(archive, read_only=True) as con:
-        urls = {u for (u,) in con.execute("SELECT url FROM documents WHERE source_id = ?", [SOURCE]).fetchall()}
-        errors = con.execute("SELECT stage, error FROM crawl_errors WHERE source_id = ?", [SOURCE]).fetchall()
-    assert urls == {row["url"] for row in rows}
-    assert len(errors) == 1 and errors[0][0] == "import" and "no-url.md: no URL" in errors[0][1]
+        documents = dict(con.execute("SELECT url, date_basis FROM documents WHERE source_id = ?", [SOURCE]).fetchall())
+        errors = con.execute("SELECT stage, url, error FROM crawl_errors WHERE source_id = ?", [SOURCE]).fetchall()
+    return documents, errors
+
+
+def test_import_transcripts_reads_front_matter_and_records_a_file_without_url(tmp_path):
+    folder, row = tmp_path / "archive", snapshot_rows(SOURCE)[0]
+    (folder / "2021").mkdir(parents=True)
+    (folder / "2021" / "one.md.gz").write_bytes((SNAPSHOTS / SOURCE / row["file"]).read_bytes())
+    (folder / "no-url.md").write_text("MS. PSAKI:  Hello.\n", encoding="utf-8")
+    done = _podium("import-transcripts", str(folder), "--source", SOURCE, "--archive", str(tmp_path / "a.duckdb"))
+    assert done.returncode == 0, done.stderr + done.stdout
+    documents, errors = archived(tmp_path / "a.duckdb")
+    assert documents == {row["url"]: "front_matter"}
+    assert [(stage, url) for stage, url, _ in errors] == [("import", "file:no-url.md")]
+    assert "no-url.md: no URL" in errors[0][2]
+
+
+def test_import_transcripts_takes_url_and_date_from_the_index_and_records_a_listed_file_that_is_missing(tmp_path):
+    folder, (first, second) = tmp_path / "archive", snapshot_rows(SOURCE)[:2]
+    folder.mkdir()
+    body = gzip.decompress((SNAPSHOTS / SOURCE / first["file"]).read_bytes()).decode("utf-8")
+    (folder / "plain.md").write_text(body.split("\n---\n", 1)[1], encoding="utf-8")  # no front matter
+    (folder / "unlisted.md").write_text("MS. PSAKI:  Not in the index.\n", encoding="utf-8")
+    (folder / "index.csv").write_text(
+        "file,url,date\n"
+        f"./plain.md.gz,{first['url']},{first['date']}\n"  # an index may name it gzipped or with ./
+        f"sub\\gone.md,{second['url']},{second['date']}\n", encoding="utf-8")
+    done = _podium("import-transcripts", str(folder), "--source", SOURCE, "--archive", str(tmp_path / "a.duckdb"))
+    assert done.returncode == 0, done.stderr + done.stdout
+    documents, errors = archived(tmp_path / "a.duckdb")
+    assert documents == {first["url"]: "archive_index"}
+    assert [(stage, url) for stage, url, _ in errors] == [("import", second["url"])]
+    assert "sub/gone.md: listed in index.csv but not in" in errors[0][2]
+
+
+def test_an_index_that_lists_none_of_the_files_is_refused_before_any_run(tmp_path):
+    (tmp_path / "a.md").write_text("MS. PSAKI:  Hello.\n", encoding="utf-8")
+    (tmp_path / "index.csv").write_text("file,url\nother.md,https://www.whitehouse.gov/x/\n", encoding="utf-8")
+    done = _podium("import-transcripts", str(tmp_path), "-s", SOURCE, "--archive", str(tmp_path / "a.duckdb"))
+    assert done.returncode == 2 and "lists none of the 1 transcript files" in done.stderr
+    assert not (tmp_path / "a.duckdb").exists()
 
 
 @pytest.mark.parametrize("args, message", [
