@@ -81,6 +81,9 @@ def record_failure(archive: Path, run_id: str, source: str, stage: str, error: s
         record_error(con, run_id, {"source_id": source, "stage": stage, "error": error})
 
 
+ALARM_REPEAT_SECONDS = 0.25
+
+
 class OverTimeBudget(Exception):
     """A page's extraction ran longer than its budget (extract_seconds_per_page)."""
 
@@ -93,16 +96,23 @@ def time_budget(seconds: float):
         yield
         return
 
+    fired = []
+
     def over(signum, frame):
+        fired.append(signum)
         raise OverTimeBudget(f"over the time budget of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, over)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The alarm repeats until its exception lands: one raised while Python runs a garbage
+    # collector's callback is swallowed ("Exception ignored in …"), and the block would go on.
+    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if fired:  # every alarm was swallowed and the block finished: it still ran over its budget
+        raise OverTimeBudget(f"over the time budget of {seconds:g} s")
 
 
 def extract_one(page: StoredPage) -> tuple[Extraction | None, dict | None]:
