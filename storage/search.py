@@ -268,10 +268,12 @@ class SearchIndex:
         return [self.hit(score, self.searcher.doc(address), snippet) for score, address in found]
 
     def holds(self, field: str, values: list[str]) -> bool:
-        """Whether any statement has one of these terms in `field`."""
-        # Term queries: building a term set query costs ~1 ms, these a few microseconds.
-        terms = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, value)) for value in values]
-        return bool(self.searcher.search(tantivy.Query.boolean_query(terms), limit=1, count=False).hits)
+        """Whether any statement has one of these terms in `field`: the terms' document frequency,
+        read from the term dictionary in microseconds. (A search for them, even for one hit, scores
+        every statement holding them: 2-5 ms per filter at 1M statements, which had made filtered
+        search miss its 10 ms goal.) The frequency also counts statements deleted since the last
+        merge, so a value only those had is taken as known: its search finds nothing, not an error."""
+        return any(self.searcher.doc_freq(field, value) for value in values)
 
     def snippet_maker(self, matching: tantivy.Query, runs: list[str]):
         generators = {}
