@@ -102,9 +102,15 @@ def _parse_date(value: str | None) -> dt.date | None:
     return plausible(parsed.date()) if parsed else None
 
 
-def plausible(day: dt.date | None) -> dt.date | None:
-    latest = dt.date.today() + dt.timedelta(days=1)
-    return day if day and EARLIEST_DATE <= day <= latest else None
+def plausible(day: dt.date | None, latest: dt.date | None = None) -> dt.date | None:
+    """The day, unless it is before EARLIEST_DATE or after `latest` (None: no upper bound)."""
+    return day if day and EARLIEST_DATE <= day and (latest is None or day <= latest) else None
+
+
+def latest_day(page: StoredPage) -> dt.date | None:
+    """The last day a page can be dated: the day after it was fetched (time zones); None for a
+    page whose fetch time is not known. The page's own time, never the clock's: reading stays pure."""
+    return page.fetched_at.date() + dt.timedelta(days=1) if page.fetched_at else None
 
 
 def _json_ld_dates(tree) -> list[str]:
@@ -173,14 +179,17 @@ def text_date(text: str) -> dt.date | None:
     return None
 
 
-def markup_date(html: str, url: str) -> dt.date | None:
+def markup_date(html: str, url: str, latest: dt.date | None = None) -> dt.date | None:
     """The publication date htmldate finds in the markup; its extensive search (any date-like
     text) is left out: template and copyright dates would pass for publication dates."""
-    found = htmldate.find_date(html, url=url, original_date=True, extensive_search=False)
-    return plausible(dt.date.fromisoformat(found)) if found else None
+    found = htmldate.find_date(html, url=url, original_date=True, extensive_search=False,
+                               max_date=latest.isoformat() if latest else None)
+    return plausible(dt.date.fromisoformat(found), latest) if found else None
 
 
-def date_with_basis(tree, title: str, url: str, text: str, listing: dict | None) -> tuple[dt.date | None, str]:
+def date_with_basis(tree, title: str, url: str, text: str, listing: dict | None,
+                    latest: dt.date | None = None) -> tuple[dt.date | None, str]:
+    """The first day found, by the bases in order, that is not after `latest`."""
     listed = (listing or {}).get("date")
     candidates = (
         ("page_metadata", lambda: metadata_date(tree)),
@@ -190,7 +199,7 @@ def date_with_basis(tree, title: str, url: str, text: str, listing: dict | None)
         ("text", lambda: text_date(text)),
     )
     for basis, find in candidates:
-        day = find()
+        day = plausible(find(), latest)
         if day:
             return local_day(tree, day, url) if basis == "page_metadata" else (day, basis)
     return None, "undated"
@@ -286,9 +295,9 @@ def extract_article(page: StoredPage, source: Source, registry: Registry) -> Ext
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionError(f"{page.url}: no article text found ({len(text)} characters)")
     title = page_title(tree, meta.title if meta else None)
-    published, basis = date_with_basis(tree, title, page.url, text, page.listing)
+    published, basis = date_with_basis(tree, title, page.url, text, page.listing, latest_day(page))
     if published is None and source.kind == "news":
-        published = markup_date(html, page.url)
+        published = markup_date(html, page.url, latest_day(page))
         basis = "page_markup" if published else basis
     document = Document(
         doc_id=doc_id_for(page.url), page_id=page.page_id, source_id=source.key, url=page.url,

@@ -35,6 +35,7 @@ class StoredPage:
     body: bytes
     content_type: str | None = None
     listing: dict | None = None  # anchor text and neighbours on the listing page it was found on
+    fetched_at: dt.datetime | None = None  # when it was fetched: readers take "today" from it, never the clock
 
 
 @dataclass

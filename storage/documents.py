@@ -19,9 +19,9 @@ _LATEST_DETAIL_PAGES = """
 
 
 def _stored_page(row) -> StoredPage:
-    page_id, source_id, url, body_gz, content_type, listing = row
+    page_id, source_id, url, body_gz, content_type, listing, fetched_at = row
     return StoredPage(page_id, source_id, url, gzip.decompress(body_gz), content_type,
-                      json.loads(listing) if listing else None)
+                      json.loads(listing) if listing else None, fetched_at)
 
 
 # Error stages of a page that was fetched but could not be made into a document.
@@ -62,7 +62,7 @@ def stored_page_ids(con: duckdb.DuckDBPyConnection, source_ids: list[str], since
 def pages_by_id(con: duckdb.DuckDBPyConnection, page_ids: list[str]) -> list[StoredPage]:
     with id_table(con, page_ids) as ids:
         rows = con.execute(
-            "SELECT page_id, source_id, url, body_gz, content_type, listing FROM pages"
+            "SELECT page_id, source_id, url, body_gz, content_type, listing, fetched_at FROM pages"
             f" WHERE page_id IN (SELECT id FROM {ids}) ORDER BY url").fetchall()
     return [_stored_page(row) for row in rows]
 

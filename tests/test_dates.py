@@ -154,3 +154,19 @@ def test_the_documented_bases_are_exactly_those_the_readers_give():
     documented = documented_date_bases()
     assert {basis for basis, _ in EVERY_BASIS} == documented
     assert fixture_bases() <= documented
+
+
+def test_a_date_after_the_page_was_fetched_is_not_its_date():
+    """"Today" is the page's fetch time, passed in, never the clock: a declared date more than a
+    day after the fetch is a template's or a typo's, and the next basis dates the page."""
+    head = "<meta property='article:published_time' content='2020-06-15'>"
+    html = f"<html><head>{head}<title>A report</title></head><body>" + "<p>The ministry said so today.</p>" * 40
+    url = "https://example.org/2020/04/30/a-report/"
+
+    def dated(fetched_at):
+        page = StoredPage("t", "web", url, (html + "</body></html>").encode(), "text/html", None, fetched_at)
+        document = extract_article(page, settings().source("web"), registry()).document
+        return str(document.published_at), document.date_basis
+
+    assert dated(dt.datetime(2020, 5, 1, 9, tzinfo=dt.timezone.utc)) == ("2020-04-30", "url")
+    assert dated(dt.datetime(2020, 6, 20, 9, tzinfo=dt.timezone.utc)) == ("2020-06-15", "page_metadata")
