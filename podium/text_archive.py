@@ -5,8 +5,9 @@ fetching anything.
 Each file needs a URL and should have a date. Both come from the file's YAML front matter
 (`source_url` or `url`, `date`), else from an index CSV in the folder (`index.csv`: the file's path
 relative to the folder in `file` or `original_path`, its URL in `source_url` or `url`, its `date`).
-A folder with an index.csv imports the files it lists (a README or PROVENANCE beside them is no
-transcript); one without imports every .md, .markdown and .txt file.
+A folder with an index.csv imports the files it lists; one without imports every .md, .markdown
+and .txt file. A README, PROVENANCE, LICENSE, CHANGELOG or NOTES file is documentation, never a
+transcript.
 A file with no URL, an unreadable file or one over the download cap is an error record naming the
 file, never a page; a folder with no transcript files is refused before anything is staged.
 """
@@ -27,6 +28,7 @@ from podium.settings import Settings, Source
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+DOCUMENTATION = {"readme", "provenance", "license", "licence", "changelog", "notes"}  # no transcripts
 INDEX_NAME = "index.csv"
 MEDIA_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain"}
 URL_FIELDS = ("source_url", "url")
@@ -45,7 +47,8 @@ def transcript_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise IngestError(f"{folder}: no such folder" if not folder.exists()
                           else f"{folder} is a file; give its folder")
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and _plain_name(p).endswith(TEXT_SUFFIXES))
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and _plain_name(p).endswith(TEXT_SUFFIXES)
+                   and _plain_name(p).split(".")[0] not in DOCUMENTATION)
     if not files:
         raise IngestError(f"{folder}: no transcript files ({', '.join(TEXT_SUFFIXES)}, or those gzipped) in it")
     return files
@@ -77,7 +80,7 @@ def archive_files(folder: Path) -> tuple[list[Path], dict[str, dict]]:
     if not listed:
         raise IngestError(f"{folder / INDEX_NAME} lists none of the {len(files)} transcript files in {folder}")
     if len(listed) < len(files):
-        log.warning("%s: %d files not listed in %s, not imported", folder, len(files) - len(listed), INDEX_NAME)
+        log.warning("%s: not imported, not listed in %s: %d of its files", folder, INDEX_NAME, len(files) - len(listed))
     return listed, index
 
 

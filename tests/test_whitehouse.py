@@ -137,6 +137,7 @@ def test_import_transcripts_reads_front_matter_and_records_a_file_without_url(tm
     (folder / "2021").mkdir(parents=True)
     (folder / "2021" / "one.md.gz").write_bytes((SNAPSHOTS / SOURCE / row["file"]).read_bytes())
     (folder / "no-url.md").write_text("MS. PSAKI:  Hello.\n", encoding="utf-8")
+    (folder / "README.md").write_text("# What this archive is\n", encoding="utf-8")  # documentation, no transcript
     done = _podium("import-transcripts", str(folder), "--source", SOURCE, "--archive", str(tmp_path / "a.duckdb"))
     assert done.returncode == 0, done.stderr + done.stdout
     documents, errors = archived(tmp_path / "a.duckdb")
