@@ -30,9 +30,9 @@ from podium.dates import full_title_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
                             statement_id_for, text_hash)
 from podium.html import PageDecodeError, decode
+from podium.markdown import plain_paragraphs, split_front_matter
 from podium.settings import Source
 from podium.speakers import Registry, Speaker
-from podium.markdown import plain_paragraphs, split_front_matter
 from podium.transcript import UPPER_CASE_LABEL, Paragraph, TurnRules, label_surname, segment
 
 EXTRACTOR_VERSION = "whitehouse-transcript-1"
@@ -49,8 +49,8 @@ TURN_RULES = TurnRules(label=TURN_LABEL, is_question=lambda label: label in QUES
                        skip=NO_ONES, repeated_label_continues=True)
 # A line opening with a question mark-up or a speaker's label starts a paragraph, blank line or not.
 # Mid-paragraph, `Q` needs two spaces ("Q    Why?"), so a wrapped line "Q and A with …" stays prose.
-MARKER_LINE = re.compile(r"\n(?=[ \t\u00a0]*(?:Q(?:[ \t\u00a0]{2}|:)|(?:MODERATOR|AIDE|OPERATOR|PARTICIPANT|"
-                         r"[A-Z][A-Z.'’-]*(?:[ \u00a0]+[A-Z][A-Z.'’-]*){1,5})[ \u00a0]*:))")
+MARKER_LINE = re.compile(r"\n(?=[ \t\u00a0]*(?:Q(?:[ \t\u00a0]{2}|:)|(?:" + "|".join(sorted(ONE_WORD_SPEAKERS))
+                         + r"|[A-Z][A-Z.'’-]*(?:[ \u00a0]+[A-Z][A-Z.'’-]*){1,5})[ \u00a0]*:))")
 
 
 def paragraphs_of(markdown: str) -> list[Paragraph]:
