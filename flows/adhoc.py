@@ -7,7 +7,7 @@ from prefect import flow
 
 from flows.nightly import crawl_pipeline, enabled_sources
 from flows.runs import fails_plainly, run_name
-from flows.params import CrawlSourceKey, crawlable, source_keys
+from flows.params import crawlable, source_keys
 from flows.reprocess import reprocess as reprocess_flow
 from podium.settings import ConfigError
 from podium.urls import group_urls
@@ -15,7 +15,7 @@ from podium.urls import group_urls
 
 @flow(name="adhoc-crawl", flow_run_name=run_name)
 @fails_plainly
-def adhoc_crawl(sources: list[CrawlSourceKey] | None = None, since: dt.date | None = None, until: dt.date | None = None,
+def adhoc_crawl(sources: list[str] | None = None, since: dt.date | None = None, until: dt.date | None = None,
                 urls: list[str] | None = None, max_pages: int | None = None, reprocess: bool = False,
                 replay: str | None = None, archive: str | None = None) -> dict:
     """Crawl now: the given sources (all enabled crawled ones if none) between `since` and `until`,

@@ -10,7 +10,7 @@ from prefect import flow, task
 from flows.nightly import crawl_pipeline
 from flows.runs import archive_path, fails_plainly, run_name, SourcesFailed
 from flows.steps import run_logger
-from flows.params import CrawlSourceKey, crawlable, source_keys
+from flows.params import crawlable, source_keys
 from podium import progress
 from podium.settings import ConfigError
 from storage import runs
@@ -67,7 +67,7 @@ def backfill_source(source: str, chunks: list[tuple[dt.date, dt.date]], replay: 
 
 @flow(name="backfill", flow_run_name=run_name)
 @fails_plainly
-def backfill(sources: list[CrawlSourceKey], since: dt.date, until: dt.date, chunk_days: int = 30,
+def backfill(sources: list[str], since: dt.date, until: dt.date, chunk_days: int = 30,
              replay: str | None = None, archive: str | None = None) -> list[dict]:
     """Crawl a past date range source by source, `chunk_days` at a time. Finished chunks are
     recorded: running the same backfill again resumes after the last finished chunk.

@@ -1,16 +1,31 @@
-"""Parameter types of the deployed flows, so the Prefect UI renders a proper form: configured
-source keys as a select list, dates as date pickers."""
+"""The deployed flows' parameters, so the Prefect UI renders a proper form: configured source
+keys as a select list, dates as date pickers. The choices are read from the configuration when
+the deployments are made (`podium serve`), never when a flow's module is imported."""
 from __future__ import annotations
-
-from enum import Enum
 
 from podium.settings import ConfigError, settings
 
-# The configured sources, as an enumeration: the UI offers exactly these keys (to reprocess).
-SourceKey = Enum("SourceKey", {source.key: source.key for source in settings().sources}, type=str)
-# The sources a crawl can take: enabled ones (`web`, for saved pages only, is never crawled).
-CrawlSourceKey = Enum("CrawlSourceKey", {s.key: s.key for s in settings().sources if s.enabled and s.crawled},
-                      type=str)
+
+def all_source_keys() -> list[str]:
+    """Every configured source: what reprocess can take."""
+    return [source.key for source in settings().sources]
+
+
+def crawl_source_keys() -> list[str]:
+    """The sources a crawl can take: enabled ones a spider crawls (not `web`, for saved pages, nor
+    an imported source)."""
+    return [s.key for s in settings().sources if s.enabled and s.crawled]
+
+
+def with_choices(schema, parameter: str, name: str, keys: list[str]):
+    """A copy of a flow's parameter schema whose `parameter` (a list of source keys) is chosen
+    among `keys`, as the form's select list `name`."""
+    chosen = schema.model_copy(deep=True)
+    chosen.definitions = {**(chosen.definitions or {}), name: {"enum": keys, "title": name, "type": "string"}}
+    field = chosen.properties[parameter]
+    listed = next((option for option in field.get("anyOf", []) if option.get("type") == "array"), field)
+    listed["items"] = {"$ref": f"#/definitions/{name}"}
+    return chosen
 
 
 def source_keys(sources) -> list[str]:

@@ -5,7 +5,7 @@ import datetime as dt
 
 from prefect import flow
 
-from flows.params import SourceKey, source_keys
+from flows.params import source_keys
 from flows.runs import fails_plainly, recorded_run, run_name
 from flows.tasks import extract_again, update_search_index
 from podium.settings import settings
@@ -13,7 +13,7 @@ from podium.settings import settings
 
 @flow(name="reprocess", flow_run_name=run_name)
 @fails_plainly
-def reprocess(sources: list[SourceKey] | None = None, since: dt.date | None = None,
+def reprocess(sources: list[str] | None = None, since: dt.date | None = None,
               until: dt.date | None = None, archive: str | None = None) -> dict:
     """Re-extract the stored pages of some sources (all if none), optionally only documents dated
     between `since` and `until`. Nothing is fetched; statements are replaced, ids stay the same.
