@@ -96,11 +96,11 @@ def time_budget(seconds: float):
         yield
         return
 
-    fired = []
+    fired, message = [], f"over the time budget of {seconds:g} s"
 
     def over(signum, frame):
         fired.append(signum)
-        raise OverTimeBudget(f"over the time budget of {seconds:g} s")
+        raise OverTimeBudget(message)
 
     previous = signal.signal(signal.SIGALRM, over)
     # The alarm repeats until its exception lands: one raised while Python runs a garbage
@@ -112,7 +112,7 @@ def time_budget(seconds: float):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     if fired:  # every alarm was swallowed and the block finished: it still ran over its budget
-        raise OverTimeBudget(f"over the time budget of {seconds:g} s")
+        raise OverTimeBudget(message)
 
 
 def extract_one(page: StoredPage) -> tuple[Extraction | None, dict | None]:

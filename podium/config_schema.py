@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -248,13 +247,8 @@ def _hints(value: Any) -> Any:
     return value
 
 
-@cache
-def _extractor_formats() -> tuple[str, ...]:
-    return tuple(sorted(EXTRACTORS))
-
-
 def _format(value: Any) -> str:
-    return _choice(*_extractor_formats())(_text(value))
+    return _choice(*sorted(EXTRACTORS))(_text(value))
 
 
 def _spider(value: Any) -> str:

@@ -132,11 +132,14 @@ def chinese_title_date(title: str) -> TitleDate | None:
 
 
 def iso_date(value) -> dt.date | None:
-    """A date from an ISO string (as staged in listing metadata); None when absent or malformed."""
+    """A day from a date, a datetime (YAML reads `2021-02-23 21:19:15` as one) or ISO text with or
+    without a time (listing metadata, front matter, an archive's index); None when absent or malformed."""
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value).strip()) if value else None
+        return dt.datetime.fromisoformat(str(value).strip()).date() if value else None
     except ValueError:
         return None
 

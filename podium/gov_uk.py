@@ -20,6 +20,7 @@ import re
 
 from podium.extract import (Document, Extraction, ExtractionError, LayoutChanged, Statement, StoredPage, doc_id_for,
                             statement_id_for, text_hash)
+from podium.dates import iso_date
 from podium.html import block_texts
 from podium.settings import Source
 from podium.speakers import Registry
@@ -58,16 +59,6 @@ def plain_name(title: str) -> str:
     return name
 
 
-def day_of(timestamp: str | None) -> dt.date | None:
-    """The calendar day of an ISO timestamp in its own UTC offset (as GOV.UK shows it)."""
-    if not timestamp:
-        return None
-    try:
-        return dt.datetime.fromisoformat(timestamp).date()
-    except ValueError:
-        return None
-
-
 def item_date(item: dict) -> tuple[dt.date | None, str]:
     """(date, basis): a speech's delivery day, else the day the item was first published."""
     details = item.get("details", {})
@@ -75,7 +66,7 @@ def item_date(item: dict) -> tuple[dt.date | None, str]:
     candidates += [("first_public_at", details.get("first_public_at")),
                    ("first_published_at", item.get("first_published_at"))]
     for basis, value in candidates:
-        day = day_of(value)
+        day = iso_date(value)  # the day in the timestamp's own UTC offset, as GOV.UK shows it
         if day:
             return day, basis
     return None, "undated"

@@ -82,6 +82,12 @@ class Registry:
         """The speakers whose name ends with this word (compared in upper case), in registry order."""
         return list(self._by_surname.get(surname.upper(), ()))
 
+    def namesake(self, surname: str, country: str, day: dt.date | None = None) -> Speaker | None:
+        """The speaker of this country with this surname: one in office on the day first, else the
+        first in registry order (upper-case transcript labels name people by surname)."""
+        namesakes = [s for s in self.by_surname(surname) if s.country == country]
+        return next((s for s in namesakes if s.role_on(day)), namesakes[0] if namesakes else None)
+
     def by_name_word(self, word: str) -> list[Speaker]:
         """The speakers whose normalised name (not aliases) holds this normalised word, in registry order."""
         return list(self._by_name_word.get(word, ()))

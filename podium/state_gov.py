@@ -159,12 +159,12 @@ def byline_surnames(item: FeedItem) -> dict[str, tuple[str, str]]:
 
 
 def turn_speaker(label: str, surnames: dict, day: dt.date | None, registry: Registry) -> Attribution:
-    """Who a turn label names: someone of the byline (`surnames`, byline_surnames), else the first
-    U.S. speaker of the registry with that surname."""
+    """Who a turn label names: someone of the byline (`surnames`, byline_surnames), else the U.S.
+    speaker of the registry with that surname."""
     surname = label_surname(label)
     name, role = surnames.get(surname, (None, None))
     if name is None:
-        registered = next((s for s in registry.by_surname(surname) if s.country == "US"), None)
+        registered = registry.namesake(surname, "US", day)
         name = registered.name if registered else None
     if name is None:  # a moderator or an official not in the byline: keep the label as said
         return Attribution(label, None, None, "", "")

@@ -124,9 +124,9 @@ class _Segmenter:
             self.current, self.seen_question, self.held = None, True, []
             self.questions.append((label, rest))
             return
-        speaker = self.answer_speaker(label)
+        opens, speaker = self.answer_speaker(label)
         repeated = rules.repeated_label_continues and self.current is not None and speaker == self.current.speaker
-        if not repeated and (speaker is not None or (label is not None and label.casefold() in rules.answer_labels)):
+        if opens and not repeated:
             self.open_turn(speaker, end - len(rest), end, rest)
         elif self.current is not None:  # the label, if repeated, stays in the text: offsets point at what was said
             self.go_on(paragraph.text, offset)
@@ -136,12 +136,13 @@ class _Segmenter:
             self.questions.append((None, paragraph.text))  # a question running on over several paragraphs
         self.held = []
 
-    def answer_speaker(self, label: str | None) -> str | None:
+    def answer_speaker(self, label: str | None) -> tuple[bool, str | None]:
+        """(whether the label opens an answer, who speaks): "A:" is the default speaker."""
         if label is None:
-            return None
+            return False, None
         if label.casefold() in self.rules.answer_labels:
-            return self.rules.default_speaker
-        return label if self.rules.is_speaker(label) else None
+            return True, self.rules.default_speaker
+        return (True, label) if self.rules.is_speaker(label) else (False, None)
 
     def open_turn(self, speaker: str | None, start: int, end: int, text: str) -> None:
         kind = "answer" if self.seen_question else self.rules.unasked_kind

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from podium.dates import full_title_date
+from podium.dates import full_title_date, iso_date
 from podium.extract import (Document, Extraction, ExtractionError, Statement, StoredPage, doc_id_for,
                             statement_id_for, text_hash)
 from podium.html import PageDecodeError, decode
@@ -61,24 +61,11 @@ def paragraphs_of(markdown: str) -> list[Paragraph]:
 def date_of(front: dict, listing: dict, title: str) -> tuple[dt.date | None, str]:
     """The briefing's day and its basis: the front matter's date, the archive index's, the title's."""
     for value, basis in ((front.get("date"), "front_matter"), (listing.get("date"), "archive_index")):
-        day = day_of(value)
+        day = iso_date(value)
         if day:
             return day, basis
     day = full_title_date(title)
     return (day, "title") if day else (None, "undated")
-
-
-def day_of(value) -> dt.date | None:
-    """A day from front matter or an index: a date, a datetime (YAML reads `2021-02-23 21:19:15`
-    as one) or ISO text with or without a time; None for anything else."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.datetime.fromisoformat(str(value).strip()).date() if value else None
-    except ValueError:
-        return None
 
 
 def label_speaker(label: str, day: dt.date | None, registry: Registry) -> Speaker | None:
@@ -87,9 +74,7 @@ def label_speaker(label: str, day: dt.date | None, registry: Registry) -> Speake
     speaker = registry.resolve(label)
     if speaker and (day is None or speaker.role_on(day)):  # "THE PRESIDENT" is Biden only in his term
         return speaker
-    namesakes = [s for s in registry.by_surname(label_surname(label)) if s.country == "US"]
-    in_office = [s for s in namesakes if s.role_on(day)]
-    return (in_office or namesakes or [None])[0]
+    return registry.namesake(label_surname(label), "US", day)
 
 
 def extract_transcript(page: StoredPage, source: Source, registry: Registry) -> Extraction:

@@ -14,6 +14,7 @@ import re
 import shutil
 import time
 from contextlib import contextmanager
+from functools import cache
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -50,13 +51,16 @@ class Migration:
         return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
 
 
-def migrations() -> list[Migration]:
+@cache
+def migrations() -> tuple[Migration, ...]:
+    """The package's migration files, read once: every writer applies them, every reader checks
+    the published copy's schema against the last."""
     found = []
     for entry in files("storage").joinpath("migrations").iterdir():
         match = MIGRATION_NAME.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found, key=lambda m: m.version)
+    return tuple(sorted(found, key=lambda m: m.version))
 
 
 def extension_path(name: str, package: str) -> Path:

@@ -14,6 +14,7 @@ import json
 from w3lib.url import add_or_replace_parameter
 
 from podium import gov_uk
+from podium.dates import iso_date
 from spiders.base import PodiumSpider
 from spiders.items import page_record
 
@@ -44,7 +45,7 @@ class UkFcdoSpider(PodiumSpider):
             yield self.layout_changed(response, f"{RESULTS}[].{RESULT_LINK}", "the search listing has no results")
             return
         urls = [response.urljoin(gov_uk.content_api_path(r[RESULT_LINK])) for r in results]
-        days = [gov_uk.day_of(r.get(RESULT_TIMESTAMP)) for r in results]
+        days = [iso_date(r.get(RESULT_TIMESTAMP)) for r in results]
         reasons = [self.skip_reason(url, day) for url, day in zip(urls, days)]
         for rank, (url, result, reason) in enumerate(zip(urls, results, reasons)):
             listing = {"listing_url": response.url, "start": response.meta["start"], "rank": rank,
