@@ -23,19 +23,21 @@ _DATA = Path(tempfile.mkdtemp(prefix="podium-tests-"))
 os.environ["PODIUM_DATA"] = str(_DATA)
 os.environ["PODIUM_ARCHIVE"] = str(_DATA / "default.duckdb")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-
-
-def expected_pages(source: str) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((FIXTURES / source).glob("*.json"))]
+# Most tests extract a few pages: one extraction child in this process, not a process pool started
+# for each run. tests/test_extraction_runners.py runs the process pool and Dask on purpose.
+os.environ.setdefault("PODIUM_EXTRACT_RUNNER", "thread")
+os.environ.setdefault("PODIUM_EXTRACT_WORKERS", "1")
 
 
 def expected_page(source: str, stem: str) -> dict:
-    """One page's expectations, by the file name of its recording without extensions (t1794629)."""
+    """One page's expectations as plain JSON, by the file name of its recording without extensions
+    (t1794629). tests/expected.py reads them validated, as the one schema's model."""
     return json.loads((FIXTURES / source / f"{stem}.json").read_text(encoding="utf-8"))
 
 
 def extracted_page(source: str, expected: dict, listing: dict | None):
-    """The extraction of an expectation's bundled page, as the flow would make it."""
+    """The extraction of a bundled page (a dict with its `file` and `url`: an index row), as the
+    flow would make it."""
     from podium.extract import StoredPage, extract
     from podium.settings import settings
     from podium.speakers import registry

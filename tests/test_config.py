@@ -1,7 +1,6 @@
 """Configuration: sources and speakers are checked when read; every source has its parts."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -9,37 +8,16 @@ import subprocess
 import sys
 
 import pytest
-from scrapy.spiderloader import get_spider_loader
-from scrapy.utils.project import get_project_settings
 
-from conftest import FIXTURES, ROOT, SNAPSHOTS, snapshot_rows
+from conftest import ROOT
 from podium.extract import extractor_for
 from podium.settings import ConfigError, load_settings, load_sources, settings
 from podium.speakers import registry
-from podium.formats import EXTRACTORS, TEXT_FORMATS
 
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
 
 
-@pytest.mark.parametrize("source", [s.key for s in settings().sources])
-def test_every_configured_source_has_spider_snapshot_and_fixtures(source):
-    """A spider (or `spider: imported` and a text format), a registered reader for its format,
-    recorded pages, and expected values, each naming a recorded file of the source and its URL."""
-    assert settings().source(source).format in EXTRACTORS
-    spiders = get_spider_loader(get_project_settings()).list()
-    if settings().source(source).crawled:
-        assert source in spiders, f"no spider named {source!r}"
-    else:  # filled by podium import-transcripts: no spider, and a format that reads text
-        assert source not in spiders and settings().source(source).format in TEXT_FORMATS
-    assert snapshot_rows(source), f"snapshots/{source}/index.csv lists no recorded pages"
-    for row in snapshot_rows(source):
-        assert (SNAPSHOTS / source / row["file"]).is_file(), row["file"]
-    expected = [json.loads(path.read_text(encoding="utf-8")) for path in (FIXTURES / source).glob("*.json")]
-    assert expected, f"tests/fixtures/{source}/ holds no expected JSON"
-    for values in expected:
-        recorded = values.get("file") or values.get("feed")
-        assert recorded and (SNAPSHOTS / source / recorded).is_file(), f"{recorded!r} is not in snapshots/{source}"
-        assert values.get("url", "").startswith(("http://", "https://")), values.get("url")
+# Every configured source's parts (spider, reader, recordings, expected values): tests/test_sources.py.
 
 
 # The fields every row below shares; each case adds or replaces what makes it wrong.

@@ -66,13 +66,21 @@ def test_impossible_dates_are_not_invented():
 
 def fixture_bases() -> set[str]:
     """The date bases the hand-checked expectations of tests/fixtures name."""
-    found = set()
+    found: set[str] = set()
     for path in FIXTURES.rglob("*.json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for record in data if isinstance(data, list) else [data]:
-            if isinstance(record, dict):
-                found |= {v for k, v in record.items() if k.startswith("date_basis") and isinstance(v, str)}
+        found |= date_bases_in(json.loads(path.read_text(encoding="utf-8")))
     return found
+
+
+def date_bases_in(data) -> set[str]:
+    """The `date_basis*` values of a JSON value and of the records and sections nested in it (a
+    fixture's `listing` says how the page alone is dated)."""
+    if isinstance(data, list):
+        return set().union(*map(date_bases_in, data))
+    if not isinstance(data, dict):
+        return set()
+    found = {v for k, v in data.items() if k.startswith("date_basis") and isinstance(v, str)}
+    return found.union(*(date_bases_in(v) for v in data.values() if isinstance(v, (dict, list))))
 
 
 def article_basis(head: str = "", title: str = "", url: str = "https://example.org/news/a", text: str = "",

@@ -12,8 +12,8 @@ import shutil
 
 import pytest
 
-from conftest import (SNAPSHOTS, content_counts, copy_snapshot_to, expected_page, expected_pages, extracted_page,
-                      requests_made, snapshot_rows, write_index)
+from conftest import SNAPSHOTS, content_counts, copy_snapshot_to, requests_made, snapshot_rows, write_index
+from expected import expected_page, expected_pages
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium import fmprc, replay
@@ -22,27 +22,22 @@ from podium.extract import LayoutChanged, StoredPage
 from podium.settings import settings
 from podium.speakers import registry
 from storage.db import open_archive
+from recorded_pages import extracted as extracted_page
 from transcript_expectations import archived_statements as transcript_archived_statements
-from transcript_expectations import as_dicts as transcript_as_dicts
 from transcript_expectations import misplaced_statements
 from transcript_expectations import observed as transcript_observed
 
 EXPECTED = expected_pages("fmprc_zh")
-IDS = [e["file"].split("/")[-1].split(".")[0] for e in EXPECTED]
+IDS = [e.name for e in EXPECTED]
 ROWS = {r["url"]: r for r in snapshot_rows("fmprc_zh")}
 TODAY_LISTINGS = [r for r in snapshot_rows("fmprc_zh") if r["file"].startswith("list/index")]
 TODAY_DETAILS = [r for r in snapshot_rows("fmprc_zh") if r["declared_url"]]
 COLUMN = "https://www.mfa.gov.cn/web/wjdt_674879/fyrbt_674889/"
 
 
-def extracted(expected: dict, listing: dict | None):
-    return extracted_page("fmprc_zh", expected, listing)
-
-
-def listing_of(expected: dict) -> dict:
-    """What the spider stages for an item: the date shown beside it on its listing page."""
-    row = ROWS[expected["url"]]
-    return {"anchor": row["list_anchor_text"], "list_date": row["list_date"]}
+def extracted(expected, staged: bool = True):
+    """The page's extraction with the date its listing shows beside it, or (staged False) alone."""
+    return extracted_page("fmprc_zh", expected, staged=staged)
 
 
 def observed(statements: list[dict]) -> dict:
@@ -50,52 +45,41 @@ def observed(statements: list[dict]) -> dict:
     return transcript_observed(statements, chars=20, kinds=True)
 
 
-def as_dicts(extraction) -> list[dict]:
-    return transcript_as_dicts(extraction, keep_unregistered=True)
-
-
 # -- the parser on the real pages ------------------------------------------------------------
 
 def test_there_are_enough_hand_checked_pages_across_both_eras():
-    named_era = [e for e in EXPECTED if e["questioners"]]
-    transcripts = [e for e in EXPECTED if "例行记者会" in e["title"]]
+    named_era = [e for e in EXPECTED if e.transcript.questioners]
+    transcripts = [e for e in EXPECTED if "例行记者会" in e.title]
     assert len(EXPECTED) >= 8
     assert len(named_era) >= 3 and len(transcripts) - len(named_era) >= 4
-    today = [e for e in EXPECTED if "/20" in e["url"]]  # …/202404/t20240403_….shtml
-    assert {name for e in today for name in e["answers_by"]} >= {
+    today = [e for e in EXPECTED if "/20" in e.url]  # …/202404/t20240403_….shtml
+    assert {name for e in today for name in e.transcript.answers_by} >= {
         "Hua Chunying", "Zhao Lijian", "Wang Wenbin", "Mao Ning", "Lin Jian"}
-    assert {e["date_basis"] for e in today} == {"title", "listing_date"}
+    assert {e.date_basis for e in today} == {"title", "listing_date"}
 
 
-@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
-def test_parser_finds_the_turns_read_off_the_page(expected):
-    got = observed(as_dicts(extracted(expected, listing_of(expected))))
-    assert got == {key: expected[key] for key in got}
-
-
-@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
-def test_parser_dates_the_page_and_says_how(expected):
-    document = extracted(expected, listing_of(expected)).document
-    assert document.published_at == dt.date.fromisoformat(expected["date"])
-    assert document.date_basis == expected["date_basis"]
-    assert document.language == "zh" and document.title == expected["title"]
+def test_every_page_is_expected_in_chinese_with_its_date_and_how_it_was_found():
+    """The date, its basis, the title and the language of every page against its expected values
+    (and its turns): tests/test_sources.py."""
+    assert {e.language for e in EXPECTED} == {"zh"}
+    assert all(e.date and e.date_basis and e.title for e in EXPECTED)
 
 
 def test_without_a_listing_an_undated_title_falls_back_to_the_pages_date_line():
-    expected = next(e for e in EXPECTED if e["file"].endswith("t1764242.shtml.gz"))
-    document = extracted(expected, None).document
+    expected = next(e for e in EXPECTED if e.name == "t1764242")
+    document = extracted(expected, staged=False).document
     assert (document.published_at, document.date_basis) == (dt.date(2020, 3, 31), "page_date")
 
 
 def test_statement_offsets_point_into_the_document_text():
     for expected in EXPECTED:
-        extraction = extracted(expected, None)
-        assert extraction.statements and misplaced_statements(extraction) == [], expected["file"]
+        extraction = extracted(expected, staged=False)
+        assert extraction.statements and misplaced_statements(extraction) == [], expected.file
 
 
 def test_wen_da_answers_carry_the_title_spokesperson_role_and_language():
-    expected = next(e for e in EXPECTED if e["file"].endswith("t1645149.shtml.gz"))
-    statements = extracted(expected, None).statements
+    expected = next(e for e in EXPECTED if e.name == "t1645149")
+    statements = extracted(expected, staged=False).statements
     assert {(s.speaker_id, s.speaker_raw, s.role, s.language) for s in statements} == {
         ("lu_kang", "陆慷", "Foreign Ministry Spokesperson", "zh")}
     assert all(s.question and not s.question.startswith("问") for s in statements)
@@ -103,8 +87,8 @@ def test_wen_da_answers_carry_the_title_spokesperson_role_and_language():
 
 
 def test_an_announcement_is_a_press_statement_of_the_spokesperson_named_in_its_body():
-    expected = next(e for e in EXPECTED if e["file"].endswith("t1763023.shtml.gz"))
-    extraction = extracted(expected, None)
+    expected = next(e for e in EXPECTED if e.name == "t1763023")
+    extraction = extracted(expected, staged=False)
     (statement,) = extraction.statements
     assert (statement.kind, statement.speaker_id, statement.question) == ("press_statement", "geng_shuang", None)
     assert statement.text.startswith("外交部发言人耿爽宣布：")
@@ -113,8 +97,8 @@ def test_an_announcement_is_a_press_statement_of_the_spokesperson_named_in_its_b
 
 def test_an_item_that_names_no_spokesperson_is_the_unnamed_spokespersons():
     """'外交部发言人就第74届…': 就 opens the topic; no one called 就第 spoke."""
-    expected = next(e for e in EXPECTED if e["file"].endswith("t20210524_9177357.shtml.gz"))
-    (statement,) = extracted(expected, listing_of(expected)).statements
+    expected = next(e for e in EXPECTED if e.name == "t20210524_9177357")
+    (statement,) = extracted(expected).statements
     assert (statement.kind, statement.speaker_raw) == ("press_statement", "外交部发言人")
     assert fmprc.spokesperson_in_title("外交部发言人就美国宣布对古巴实施制裁答记者问") is None
     assert fmprc.spokesperson_in_title("外交部发言人汪文斌就世卫大会续会涉台问题发表谈话") == "汪文斌"
@@ -124,20 +108,20 @@ def test_a_new_spokesperson_speaks_in_that_role_from_the_day_the_page_introduces
     """t20240318_11262087: '…介绍我的新同事——新任外交部发言人、新闻司副司长林剑。今天，他将作为外交部
     第34任发言人主持例行记者会。'"""
     expected = expected_page("fmprc_zh", "t20240318_11262087")
-    answers = [s for s in extracted(expected, listing_of(expected)).statements if s.kind == "answer"]
+    answers = [s for s in extracted(expected).statements if s.kind == "answer"]
     assert {(s.speaker_id, s.role) for s in answers} == {("lin_jian", "Foreign Ministry Spokesperson")}
     assert registry().resolve("林剑").role_on(dt.date(2024, 3, 17)) is None
 
 
 def test_a_detail_page_without_its_body_is_a_layout_change_naming_the_selector():
     expected = expected_page("fmprc_zh", "t20240403_11276141")
-    body = replay.Recording(expected["url"], SNAPSHOTS / "fmprc_zh" / expected["file"], 200, "text/html").body()
+    body = replay.Recording(expected.url, SNAPSHOTS / "fmprc_zh" / expected.file, 200, "text/html").body()
     changed = body.replace(b'id="News_Body_Txt_A"', b'id="News_Body_Text"')
     with pytest.raises(LayoutChanged, match="#News_Body_Txt_A") as raised:
-        fmprc.extract_transcript(StoredPage("p", "fmprc_zh", expected["url"], changed, "text/html", None),
+        fmprc.extract_transcript(StoredPage("p", "fmprc_zh", expected.url, changed, "text/html", None),
                                  settings().source("fmprc_zh"), registry())
     assert raised.value.selector == fmprc.DETAIL_BODIES
-    assert expected["title"] in str(raised.value)
+    assert expected.title in str(raised.value)
 
 
 def test_chinese_title_dates():
@@ -171,11 +155,11 @@ def test_crawl_archives_every_recorded_zh_page(en_zh_archive):
 @pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
 def test_crawled_and_archived_page_matches_the_page(en_zh_archive, expected):
     archive, _ = en_zh_archive
-    statements = archived_statements(archive, expected["url"])
+    statements = archived_statements(archive, expected.url)
     got = observed(statements)
-    assert got == {key: expected[key] for key in got}
+    assert got == expected.transcript.model_dump(include=set(got))
     assert {(s["statement_date"], s["doc_basis"], s["language"]) for s in statements} == {
-        (dt.date.fromisoformat(expected["date"]), expected["date_basis"], "zh")}
+        (expected.date, expected.date_basis, "zh")}
 
 
 def test_listing_dates_are_staged_with_each_page(en_zh_archive):
@@ -325,7 +309,7 @@ def test_a_page_of_todays_site_is_read_at_its_fmprc_gov_cn_address_too(tmp_path)
 
 # -- the en/zh join ---------------------------------------------------------------------------
 
-def page_of_july_3(source: str, stem: str) -> dict:
+def page_of_july_3(source: str, stem: str):
     """The expectation file of the 2020-07-03 briefing: fmprc_zh t1794584, fmprc_en t1794629."""
     return expected_page(source, stem)
 
@@ -343,7 +327,7 @@ def test_briefing_days_pair_the_en_and_zh_transcripts_of_a_day(en_zh_archive):
     by_day = {d[0]: d for d in days}
     # 2020-07-03: the answers of the English page (t1794629) and of the Chinese one (t1794584), 11 each
     en, zh = page_of_july_3("fmprc_en", "t1794629"), page_of_july_3("fmprc_zh", "t1794584")
-    assert by_day[dt.date(2020, 7, 3)][4:] == (en["answer_turns"], zh["answer_turns"])
+    assert by_day[dt.date(2020, 7, 3)][4:] == (en.transcript.answer_turns, zh.transcript.answer_turns)
 
 
 def test_statements_of_both_languages_join_through_the_briefing_day(en_zh_archive):
@@ -357,6 +341,6 @@ def test_statements_of_both_languages_join_through_the_briefing_day(en_zh_archiv
     # outlets as the two pages print them, in the same order (the first three answers have three
     # different questioners, so they are the first three of each page's recorded questioners)
     en, zh = page_of_july_3("fmprc_en", "t1794629"), page_of_july_3("fmprc_zh", "t1794584")
-    assert [p[1] for p in pairs[:3]] == zh["questioners"][:3]  # 中央电视台, 北京青年报, 中新社
-    assert [p[0] for p in pairs[:3]] == en["questioners"][:3]  # CCTV, Beijing Youth Daily, China News Service
+    assert [p[1] for p in pairs[:3]] == zh.transcript.questioners[:3]  # 中央电视台, 北京青年报, 中新社
+    assert [p[0] for p in pairs[:3]] == en.transcript.questioners[:3]  # CCTV, Beijing Youth Daily, China News Service
     assert {(p[2], p[3]) for p in pairs} == {("zhao_lijian", "zhao_lijian")}

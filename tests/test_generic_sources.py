@@ -4,91 +4,40 @@ the archive after real crawls of the replayed pages by the nightly and ad-hoc fl
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
-from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from bench.quotes import same_speaker
-from conftest import (FIXTURES, SNAPSHOTS, content_counts, crawl_stats, expected_pages, extracted_page,
-                      requests_made, snapshot_rows)
+from conftest import SNAPSHOTS, content_counts, crawl_stats, requests_made, snapshot_rows
+from expected import expected_pages
+from expected_checks import content_mismatches
 from podium.settings import settings
-from podium.speakers import registry
+from recorded_pages import extracted
 from storage.db import open_archive
 
 
 SOURCES = ["belarus_mfa", "malaysia_kln", "example_mfa", "news_feeds", "news_sitemap", "news_urls"]
 EXPECTED = [(key, page) for key in SOURCES for page in expected_pages(key)]
-IDS = [f"{key}-{page['file'].split('/')[-1][:24]}" for key, page in EXPECTED]
+IDS = [f"{key}-{page.file.split('/')[-1][:24]}" for key, page in EXPECTED]
 LISTING_FILES = ("list/", "feeds/")
-
-
-def listing_for(expected: dict) -> dict | None:
-    """The listing a spider stages beside a page, as far as the extractor reads it: the date shown
-    beside the link (GenericSpider.request_dated). The date is the fixture's hand-read `listed_as`,
-    which malaysia_kln writes month first ("1/25/22"; its hints say date_order MDY), so it is an
-    input of its own and not the expected date copied."""
-    if "listed_as" not in expected:
-        return None
-    return {"date": dt.datetime.strptime(expected["listed_as"], "%m/%d/%y").date().isoformat()}
-
-
-def check_document(document: dict, expected: dict) -> None:
-    assert document["title"] == expected["title"]
-    assert document["published_at"] == (dt.date.fromisoformat(expected["date"]) if expected["date"] else None)
-    assert document["date_basis"] == expected["date_basis"]
-    assert expected["body_contains"] in " ".join(document["text"].split())
-    assert document["language"] == expected["language"]
-
-
-def check_statements(statements: list[dict], expected: dict) -> None:
-    if expected["kind"] == "news":
-        check_news_statements(statements, expected)
-        return
-    assert len(statements) == 1
-    statement = statements[0]
-    assert (statement["kind"], statement["speaker_raw"], statement["role"]) == (
-        "press_statement", expected["speaker_raw"], expected["role"])
-    assert statement["statement_date"] == (dt.date.fromisoformat(expected["date"]) if expected["date"] else None)
-
-
-def check_news_statements(statements: list[dict], expected: dict) -> None:
-    """A news report's statements are its quotes, in order; for an article annotated in
-    tests/fixtures/quotes (named after its page's first 8 characters), every annotated speaker
-    has statements (tests/test_news_statements.py checks them quote by quote)."""
-    assert [s["seq"] for s in statements] == list(range(1, len(statements) + 1))
-    assert all(s["kind"] in ("direct_quote", "indirect") for s in statements)
-    annotated = FIXTURES / "quotes" / f"{Path(expected['file']).name[:8]}.json"
-    if annotated.exists():
-        found = [SimpleNamespace(**s) for s in statements if s["speaker_raw"]]
-        for quote in json.loads(annotated.read_text(encoding="utf-8"))["quotes"]:
-            assert any(same_speaker(quote["speaker"], s, registry()) for s in found), quote
 
 
 # -- the extractor alone --------------------------------------------------------------------
 
-
-@pytest.mark.parametrize("key, expected", EXPECTED, ids=IDS)
-def test_extractor_reads_what_the_page_says(key, expected):
-    extraction = extracted_page(key, expected, listing_for(expected))
-    check_document(vars(extraction.document), expected)
-    check_statements([vars(s) for s in extraction.statements], expected)
-    for author in expected.get("authors", []):
-        assert any(author in name for name in extraction.document.authors), extraction.document.authors
+# What the extractor reads of each page (title, date and basis, body, language, authors, its
+# statements) is checked against these values in tests/test_sources.py.
 
 
 def test_without_its_listing_a_statement_is_dated_by_its_closing_line():
     expected = expected_pages("malaysia_kln")[0]
-    document = extracted_page("malaysia_kln", expected, None).document
+    document = extracted("malaysia_kln", expected, staged=False).document
     assert ((document.published_at, document.date_basis)
-            == (dt.date(2022, 1, 25), expected["date_basis_without_listing"]))
+            == (dt.date(2022, 1, 25), expected.listing.date_basis_without_listing))
 
 
 def test_statement_covers_the_whole_document_text():
     expected = expected_pages("belarus_mfa")[0]
-    extraction = extracted_page("belarus_mfa", expected, None)
+    extraction = extracted("belarus_mfa", expected, staged=False)
     statement = extraction.statements[0]
     assert extraction.document.text[statement.char_start:statement.char_end] == statement.text
 
@@ -151,10 +100,9 @@ def test_first_run_archives_every_recorded_page_of_the_source(crawled, key):
 @pytest.mark.parametrize("key, expected", EXPECTED, ids=IDS)
 def test_crawled_and_archived_page_matches_the_page(crawled, key, expected):
     archive = crawled[0]
-    [document] = rows(archive, "SELECT * FROM documents WHERE url = ?", [expected["url"]])
-    check_document(document, expected)
+    [document] = rows(archive, "SELECT * FROM documents WHERE url = ?", [expected.url])
     statements = rows(archive, "SELECT * FROM statements WHERE doc_id = ? ORDER BY seq", [document["doc_id"]])
-    check_statements(statements, expected)
+    assert content_mismatches(key, document, statements, expected) == []
 
 
 def test_second_run_fetches_nothing_new_and_stops_at_the_first_listing_page(crawled):
@@ -183,7 +131,7 @@ def test_since_and_until_select_feed_items_by_their_date(prefect_harness, snapsh
     archive = tmp_path / "a.duckdb"
     day = dt.date(2019, 11, 19)
     adhoc_crawl(sources=["news_feeds"], since=day, until=day, replay=str(snapshot), archive=str(archive))
-    wanted = {e["url"] for e in expected_pages("news_feeds") if e["date"] == day.isoformat()}
+    wanted = {e.url for e in expected_pages("news_feeds") if e.date == day}
     assert len(wanted) == 2 and urls_archived(archive, "news_feeds") == wanted
 
 
@@ -204,6 +152,6 @@ def test_url_list_spider_fetches_exactly_the_given_urls(prefect_harness, snapsho
     from flows.adhoc import adhoc_crawl
 
     archive = tmp_path / "a.duckdb"
-    bbc = next(e for e in expected_pages("news_urls") if "bbc.com" in e["url"])
-    adhoc_crawl(urls=[bbc["url"]], sources=["news_urls"], replay=str(snapshot), archive=str(archive))
-    assert urls_archived(archive, "news_urls") == {bbc["url"]}
+    bbc = next(e for e in expected_pages("news_urls") if "bbc.com" in e.url)
+    adhoc_crawl(urls=[bbc.url], sources=["news_urls"], replay=str(snapshot), archive=str(archive))
+    assert urls_archived(archive, "news_urls") == {bbc.url}

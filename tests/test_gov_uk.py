@@ -9,25 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (SNAPSHOTS, expected_pages, requests_in, requests_made, snapshot_rows,
-                      statements_by_url, write_index)
+from conftest import SNAPSHOTS, requests_in, requests_made, snapshot_rows, statements_by_url, write_index
+from expected import expected_pages
 from flows.crawl import CrawlRequest, run_crawl
 from flows.nightly import nightly
 from podium import gov_uk
 from podium.extract import ExtractionError, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
+from recorded_pages import extracted as extracted_page
 
 SOURCE = "uk_fcdo"
 EXPECTED = expected_pages(SOURCE)
-IDS = [e["file"].rsplit("/", 1)[-1] for e in EXPECTED]
+IDS = [e.file.rsplit("/", 1)[-1] for e in EXPECTED]
 CONTENT_ROWS = [r for r in snapshot_rows(SOURCE) if r["file"].startswith("content/")]
 
 
-def extracted(expected: dict):
-    body = (SNAPSHOTS / SOURCE / expected["file"]).read_bytes()
-    page = StoredPage("test", SOURCE, expected["url"], body, "application/json")
-    return extract(page, settings().source(SOURCE), registry())
+def extracted(expected):
+    return extracted_page(SOURCE, expected)
 
 
 def search_results() -> list[dict]:
@@ -36,32 +35,25 @@ def search_results() -> list[dict]:
 
 
 def test_fixtures_cover_speeches_and_news():
-    kinds = [e["kind"] for e in EXPECTED]
+    kinds = [e.statements.first[0].kind for e in EXPECTED]
     assert kinds.count("speech") >= 2 and kinds.count("press_statement") >= 2
 
 
-@pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
-def test_parser_reads_what_the_item_says(expected):
-    extraction = extracted(expected)
-    document, statements = extraction.document, extraction.statements
-    assert (document.title, document.doc_type, document.language) == (expected["title"], expected["doc_type"],
-                                                                      expected["language"])
-    assert (document.published_at, document.date_basis) == (dt.date.fromisoformat(expected["date"]),
-                                                            expected["date_basis"])
-    assert len(statements) == expected["statement_count"]
-    first = statements[0]
-    assert (first.kind, first.speaker_raw, first.speaker_id) == (expected["kind"], expected["speaker"],
-                                                                 expected["speaker_id"])
-    assert (first.role, first.institution, first.country) == (expected["role"], expected["institution"], "GB")
-    assert first.text.startswith(expected["first_words"])
-    assert document.text[first.char_start:first.char_end] == first.text
+def test_every_item_is_expected_with_its_first_statement_in_full():
+    """What the parser reads of each item (title, document type, language, date and basis, the
+    first statement's speaker, role, institution, country and offsets) is checked against these
+    values in tests/test_sources.py."""
+    fields = {"kind", "speaker_raw", "speaker_id", "role", "institution", "country", "text_starts"}
+    for e in EXPECTED:
+        assert e.title and e.doc_type and e.language and e.date and e.date_basis, e.url
+        assert e.statements.first[0].model_fields_set == fields and e.statements.first[0].country == "GB", e.url
 
 
 def test_a_speech_is_dated_by_delivery_not_publication():
-    expected = next(e for e in EXPECTED if e["file"].endswith("speech-speaking-notes.json"))
+    expected = next(e for e in EXPECTED if e.file.endswith("speech-speaking-notes.json"))
     document = extracted(expected).document
     published = dt.date(2016, 5, 26)  # public_timestamp 2016-05-26T13:04:07.000+00:00 (fixture, search page-0)
-    assert expected["public_timestamp"].startswith(published.isoformat())
+    assert expected.listing.date_as_listed.startswith(published.isoformat())
     assert document.published_at < published and document.date_basis == "delivered_on"
 
 
@@ -106,14 +98,13 @@ def test_crawl_pages_through_the_search_api_and_archives_every_item(crawled):
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=IDS)
 def test_crawled_item_matches_the_item(crawled, expected):
-    statements = archived(crawled[0])[expected["url"]]
-    assert len(statements) == expected["statement_count"]
+    statements, first = archived(crawled[0])[expected.url], expected.statements.first[0]
+    assert len(statements) == expected.statements.count
     statement = statements[0]
-    assert (statement["title"], statement["published_at"]) == (expected["title"],
-                                                               dt.date.fromisoformat(expected["date"]))
+    assert (statement["title"], statement["published_at"]) == (expected.title, expected.date)
     assert (statement["speaker_raw"], statement["speaker_id"], statement["kind"]) == (
-        expected["speaker"], expected["speaker_id"], expected["kind"])
-    assert statement["text"].startswith(expected["first_words"])
+        first.speaker_raw, first.speaker_id, first.kind)
+    assert statement["text"].startswith(first.text_starts)
 
 
 def test_second_run_adds_nothing_and_a_later_run_fetches_only_new_items(prefect_harness, copy_snapshot, tmp_path):

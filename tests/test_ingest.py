@@ -15,14 +15,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT, SNAPSHOTS, expected_page
+from conftest import ROOT, SNAPSHOTS
+from expected import expected_page
 from podium.cli import app
 from podium.ingest import IngestError, saved_page_records
 from podium.settings import settings
 from storage.db import open_archive
 
 PAGE = expected_page("fmprc_en", "t1794629")
-BASE = PAGE["url"].rsplit("/", 1)[0]
+BASE = PAGE.url.rsplit("/", 1)[0]
 
 
 def run(*args: str):
@@ -37,47 +38,47 @@ def statements_of(archive, url: str) -> list[tuple]:
 
 def test_gzipped_page_with_base_url(prefect_harness, tmp_path):
     saved = tmp_path / "t1794629.shtml.gz"
-    saved.write_bytes(gzip.compress((SNAPSHOTS / "fmprc_en" / PAGE["file"]).read_bytes()))
+    saved.write_bytes(gzip.compress((SNAPSHOTS / "fmprc_en" / PAGE.file).read_bytes()))
     archive = tmp_path / "a.duckdb"
     result = run(str(saved), "--source", "fmprc_en", "--base-url", BASE, "--archive", str(archive))
     assert result.exit_code == 0, result.output
-    rows = statements_of(archive, PAGE["url"])
-    assert len(rows) == PAGE["answer_turns"]
-    assert {r[1] for r in rows} == {"zhao_lijian"} and {str(r[2]) for r in rows} == {PAGE["date"]}
+    rows = statements_of(archive, PAGE.url)
+    assert len(rows) == PAGE.transcript.answer_turns
+    assert {r[1] for r in rows} == {"zhao_lijian"} and {str(r[2]) for r in rows} == {str(PAGE.date)}
 
 
 def test_url_from_the_canonical_link(prefect_harness, tmp_path):
-    body = (SNAPSHOTS / "fmprc_en" / PAGE["file"]).read_bytes()
+    body = (SNAPSHOTS / "fmprc_en" / PAGE.file).read_bytes()
     saved = tmp_path / "saved-by-hand.html"
-    saved.write_bytes(body.replace(b"</head>", f'<link rel="canonical" href="{PAGE["url"]}"/></head>'.encode(), 1))
+    saved.write_bytes(body.replace(b"</head>", f'<link rel="canonical" href="{PAGE.url}"/></head>'.encode(), 1))
     archive = tmp_path / "a.duckdb"
     result = run(str(saved), "--source", "fmprc_en", "--archive", str(archive))
     assert result.exit_code == 0, result.output
-    assert len(statements_of(archive, PAGE["url"])) == PAGE["answer_turns"]
+    assert len(statements_of(archive, PAGE.url)) == PAGE.transcript.answer_turns
 
 
 def test_changed_page_becomes_a_new_revision(prefect_harness, tmp_path):
-    original = SNAPSHOTS / "fmprc_en" / PAGE["file"]
+    original = SNAPSHOTS / "fmprc_en" / PAGE.file
     archive, saved = tmp_path / "a.duckdb", tmp_path / "page.shtml"
     shutil.copyfile(original, saved)
     for _ in range(2):  # the same bytes twice: one page, one revision
-        assert run(str(saved), "-s", "fmprc_en", "--url", PAGE["url"], "--archive", str(archive)).exit_code == 0
+        assert run(str(saved), "-s", "fmprc_en", "--url", PAGE.url, "--archive", str(archive)).exit_code == 0
     end_of_body = b'</div>\n\t\t\t\t<div class="tool"'
     addition = b"<P><SPAN>Zhao Lijian: A correction was added to this transcript.</SPAN></P>"
     saved.write_bytes(original.read_bytes().replace(end_of_body, addition + end_of_body, 1))
-    assert run(str(saved), "-s", "fmprc_en", "--url", PAGE["url"], "--archive", str(archive)).exit_code == 0
+    assert run(str(saved), "-s", "fmprc_en", "--url", PAGE.url, "--archive", str(archive)).exit_code == 0
     with open_archive(archive, read_only=True) as con:
-        revisions = con.execute("SELECT revision FROM pages WHERE url = ? ORDER BY 1", [PAGE["url"]]).fetchall()
+        revisions = con.execute("SELECT revision FROM pages WHERE url = ? ORDER BY 1", [PAGE.url]).fetchall()
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         texts = [r[0] for r in con.execute("SELECT text FROM statements ORDER BY seq").fetchall()]
     assert revisions == [(1,), (2,)]
     assert documents == 1
-    assert len(texts) == PAGE["answer_turns"] + 1 and texts[-1] == "A correction was added to this transcript."
+    assert len(texts) == PAGE.transcript.answer_turns + 1 and texts[-1] == "A correction was added to this transcript."
 
 
 def test_a_page_without_a_url_is_refused_clearly(prefect_harness, tmp_path):
     saved = tmp_path / "t1794629.shtml"
-    shutil.copyfile(SNAPSHOTS / "fmprc_en" / PAGE["file"], saved)
+    shutil.copyfile(SNAPSHOTS / "fmprc_en" / PAGE.file, saved)
     result = run(str(saved), "--source", "fmprc_en", "--archive", str(tmp_path / "a.duckdb"))
     assert result.exit_code == 1
     assert "pass --url or --base-url" in result.output
@@ -134,14 +135,14 @@ def staged_lines(path: Path) -> list[dict]:
 def test_a_page_over_the_size_cap_is_recorded_and_the_others_ingested(tmp_path):
     bomb, page = tmp_path / "bomb.shtml.gz", tmp_path / "t1794629.shtml"
     bomb.write_bytes(zeros_gzip(1024))
-    shutil.copyfile(SNAPSHOTS / "fmprc_en" / PAGE["file"], page)
+    shutil.copyfile(SNAPSHOTS / "fmprc_en" / PAGE.file, page)
     records = list(saved_page_records([bomb, page], settings(), "fmprc_en", base_url=BASE))
     assert settings().download_max_bytes == 10_000_000
     refused, kept = records
     assert refused["type"] == "error" and refused["stage"] == "ingest" and refused["source_id"] == "fmprc_en"
     assert refused["url"] == f"{BASE}/bomb.shtml"
     assert refused["error"].startswith("bomb.shtml.gz: decompressed page larger than the 10 MB limit")
-    assert kept["type"] == "page" and kept["url"] == PAGE["url"]
+    assert kept["type"] == "page" and kept["url"] == PAGE.url
 
 
 def test_an_uncompressed_page_over_the_cap_is_refused_too(tmp_path):
@@ -185,7 +186,7 @@ def test_the_command_records_an_oversized_page_and_refuses_a_directory(tmp_path)
     saved = tmp_path / "saved"
     saved.mkdir()
     (saved / "bomb.shtml.gz").write_bytes(zeros_gzip(1024))
-    shutil.copyfile(SNAPSHOTS / "fmprc_en" / PAGE["file"], saved / "t1794629.shtml")
+    shutil.copyfile(SNAPSHOTS / "fmprc_en" / PAGE.file, saved / "t1794629.shtml")
     archive = tmp_path / "a.duckdb"
     done = podium("ingest", str(saved / "bomb.shtml.gz"), str(saved / "t1794629.shtml"), "-s", "fmprc_en",
                   "--base-url", BASE, "--archive", str(archive), data=tmp_path / "data")
@@ -196,8 +197,8 @@ def test_the_command_records_an_oversized_page_and_refuses_a_directory(tmp_path)
         pages = con.execute("SELECT url FROM pages").fetchall()
     assert [e[:3] for e in errors] == [("ingest", "fmprc_en", f"{BASE}/bomb.shtml")]
     assert "bomb.shtml.gz: decompressed page larger than the 10 MB limit" in errors[0][3]
-    assert pages == [(PAGE["url"],)]
-    assert len(statements_of(archive, PAGE["url"])) == PAGE["answer_turns"]
+    assert pages == [(PAGE.url,)]
+    assert len(statements_of(archive, PAGE.url)) == PAGE.transcript.answer_turns
 
     refused = podium("ingest", f"{saved}/", "--archive", str(tmp_path / "b.duckdb"), data=tmp_path / "data")
     assert refused.returncode == 2  # a usage error, refused before any flow runs

@@ -18,12 +18,14 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, SNAPSHOTS, expected_page, expected_pages, extracted_page
+from conftest import FIXTURES, SNAPSHOTS
+from expected import expected_page, expected_pages
 from podium.articles import extract_article
 from podium.cli import app
 from podium.extract import StoredPage
 from podium.settings import settings
 from podium.speakers import registry
+from recorded_pages import extracted as extracted_page
 from storage.db import open_archive
 
 from bench.quotes import normalise_words, same_speaker  # noqa: E402
@@ -180,13 +182,13 @@ def test_a_place_is_not_the_speaker_of_the_police_in_it():
     assert {s.speaker_raw for s in statements} == {"Cheuk Hau-yip", "Liu Xiaming", "Chris Tang"}
 
 
-@pytest.mark.parametrize("expected", expected_pages("web"), ids=lambda e: e["quotes"])
+@pytest.mark.parametrize("expected", expected_pages("web"), ids=lambda e: e.quotes)
 def test_web_source_pages_are_read_as_the_page_says(expected):
-    extraction = extracted_page("web", expected, None)
+    extraction = extracted_page("web", expected, staged=False)
     document = extraction.document
     assert (document.title, document.published_at, document.date_basis) == (
-        expected["title"], dt.date.fromisoformat(expected["date"]), expected["date_basis"])
-    quotes = annotation(expected["quotes"])["quotes"]
+        expected.title, expected.date, expected.date_basis)
+    quotes = annotation(expected.quotes)["quotes"]
     assert all(found(q, extraction.statements) for q in quotes)
 
 
@@ -197,9 +199,9 @@ def test_the_article_step_gives_a_briefing_source_no_statements():
     briefing = settings().source("fmprc_en")
     assert briefing.kind == "briefing"
     expected = expected_pages("belarus_mfa")[0]
-    body = gzip.decompress((SNAPSHOTS / "belarus_mfa" / expected["file"]).read_bytes())
-    extraction = extract_article(StoredPage("t", briefing.key, expected["url"], body), briefing, registry())
-    assert expected["body_contains"] in " ".join(extraction.document.text.split())
+    body = gzip.decompress((SNAPSHOTS / "belarus_mfa" / expected.file).read_bytes())
+    extraction = extract_article(StoredPage("t", briefing.key, expected.url, body), briefing, registry())
+    assert expected.body_contains in " ".join(extraction.document.text.split())
     assert extraction.statements == []
 
 
@@ -239,8 +241,9 @@ def test_saved_article_of_an_unconfigured_site_gets_its_date_and_statements(pref
 def test_saved_page_of_a_configured_site_goes_to_its_source(prefect_harness, tmp_path):
     page = expected_page("fmprc_en", "t1794629")
     saved, archive = tmp_path / "page.shtml", tmp_path / "a.duckdb"
-    shutil.copyfile(SNAPSHOTS / "fmprc_en" / page["file"], saved)
-    assert ingest(str(saved), "--url", page["url"], "--archive", str(archive)).exit_code == 0
+    shutil.copyfile(SNAPSHOTS / "fmprc_en" / page.file, saved)
+    assert ingest(str(saved), "--url", page.url, "--archive", str(archive)).exit_code == 0
     rows = archived(archive, "SELECT d.source_id, s.kind FROM statements s JOIN documents d USING (doc_id)", [])
-    assert len(rows) == page["answer_turns"] and {(r.source_id, r.kind) for r in rows} == {("fmprc_en", "answer")}
+    assert len(rows) == page.transcript.answer_turns
+    assert {(r.source_id, r.kind) for r in rows} == {("fmprc_en", "answer")}
 

@@ -11,7 +11,8 @@ import json
 
 from typer.testing import CliRunner
 
-from conftest import SNAPSHOTS, expected_page, snapshot_rows
+from conftest import SNAPSHOTS, snapshot_rows
+from expected import expected_page
 from podium.cli import app
 from podium.near_dups import MAX_DISTANCE, simhash
 from podium.quote_links import containment
@@ -73,8 +74,9 @@ def test_a_news_quote_is_linked_to_the_answer_it_reports(prefect_harness, tmp_pa
     assert len(links) == 2 and back == 2
     assert [method for *_, method in links] == ["same_language", "shared_words"]
     for speaker, quote_date, answer_date, answer_url, answer, _score, _ in links:
-        assert speaker == BRIEFING_READ["spokesperson"] and str(quote_date) == str(answer_date) == BRIEFING_READ["date"]
-        assert answer_url == BRIEFING["url"] and answer.startswith(BRIEFING_READ["last_answer_starts"])
+        assert speaker == BRIEFING_READ.transcript.spokesperson
+        assert str(quote_date) == str(answer_date) == str(BRIEFING_READ.date)
+        assert answer_url == BRIEFING["url"] and answer.startswith(BRIEFING_READ.transcript.last_answer_starts)
     assert links[0][5] >= 0.85
     # the answer's search hit says how many reports quoted it; the report lists it as most reported
     found = CliRunner().invoke(app, ["search", "Diaoyu inherent right", "--archive", archive, "--format", "json"])

@@ -14,7 +14,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SNAPSHOTS, expected_page
+from conftest import SNAPSHOTS
+from expected import expected_page
 from podium.cli import app
 from storage.db import ArchiveError, open_archive, published_path
 from storage.search import Filters, SearchInputError, search, search_archive
@@ -133,12 +134,12 @@ def test_a_changed_document_is_replaced_in_the_index(prefect_harness, private_ar
     """A second run that revises one page: the index follows, by the flow and by `update_index`."""
     before = tmp_path / "index-before"
     shutil.copytree(index_dir(private_archive), before)
-    original = SNAPSHOTS / "fmprc_en" / CHANGED["file"]
+    original = SNAPSHOTS / "fmprc_en" / CHANGED.file
     end_of_body = b'</div>\n\t\t\t\t<div class="tool"'
     addition = f"<P><SPAN>Zhao Lijian: {CORRECTION}</SPAN></P>".encode()
     saved = tmp_path / "t1794629.shtml"
     saved.write_bytes(original.read_bytes().replace(end_of_body, addition + end_of_body, 1))
-    result = CliRunner().invoke(app, ["ingest", str(saved), "-s", "fmprc_en", "--url", CHANGED["url"],
+    result = CliRunner().invoke(app, ["ingest", str(saved), "-s", "fmprc_en", "--url", CHANGED.url,
                                       "--archive", str(private_archive)])
     assert result.exit_code == 0, result.output
     assert [h.text for h in hits_of(private_archive, '"correction was added"')] == [CORRECTION]

@@ -1,8 +1,7 @@
-"""What the China MFA transcript expectation files (tests/fixtures/fmprc_en, tests/fixtures/fmprc_zh)
-record, computed from extracted or archived statements, and where a statement's offsets point."""
+"""What a transcript's expected values record (the `transcript` section of tests/expected.py),
+computed from extracted or archived statements, and where a statement's offsets point."""
 from __future__ import annotations
 
-from podium.speakers import registry
 from storage.db import open_archive
 
 
@@ -44,21 +43,10 @@ def observed(statements: list[dict], chars: int, kinds: bool = False) -> dict:
     return facts
 
 
-def as_dicts(extraction, keep_unregistered: bool = False) -> list[dict]:
-    """The statements as dicts with `speaker_name`: the registry's name of the speaker; for a
-    speaker the registry does not know, the name as given (`keep_unregistered`) or None."""
-    reg = registry()
-
-    def name(raw: str | None) -> str | None:
-        speaker = reg.resolve(raw) if raw else None
-        return speaker.name if speaker else (raw if keep_unregistered else None)
-
-    return [{**vars(s), "speaker_name": name(s.speaker_raw)} for s in extraction.statements]
-
-
 def archived_statements(archive, url: str, keep_unregistered: bool = False) -> list[dict]:
-    """The archived statements of a page, in order, with `speaker_name` as in as_dicts and the
-    document's date, date basis and language."""
+    """The archived statements of a page, in order, with `speaker_name`: the registry's name of the
+    speaker; for a speaker the registry does not know, the name as given (`keep_unregistered`) or
+    None; and the document's date, date basis and language."""
     speaker = "coalesce(v.speaker, s.speaker_raw)" if keep_unregistered else "v.speaker"
     with open_archive(archive, read_only=True) as con:
         cursor = con.execute(
