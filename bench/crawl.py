@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import data_dir  # noqa: E402
 from flows.crawl import REPLAY_SETTINGS, CrawlRequest, run_crawl  # noqa: E402
-from flows.tasks import export_crawl_state, extract_and_save  # noqa: E402
+from flows.extraction import extract_and_save  # noqa: E402
+from flows.tasks import export_crawl_state  # noqa: E402
 from storage.extracted import stage_folder  # noqa: E402
 from podium.replay import read_index, serving, write_index  # noqa: E402
 from storage import documents  # noqa: E402

@@ -38,7 +38,7 @@ from podium.settings import settings  # noqa: E402
 from podium.speakers import registry  # noqa: E402
 from storage.db import open_archive  # noqa: E402
 from storage.extracted import ExtractionStage, arrow_schemas, empty_folder  # noqa: E402
-from flows.tasks import link_statements  # noqa: E402
+from flows.extraction import link_statements  # noqa: E402
 from storage.registry import sync_sources, sync_speakers  # noqa: E402
 
 ANNOTATIONS = ROOT / "tests" / "fixtures" / "press_reports"

@@ -11,7 +11,8 @@ from prefect import flow
 
 from flows.runs import fails_plainly, recorded_run, run_name
 from flows.steps import run_logger, step
-from flows.tasks import extract_pending, judge_sources, load, update_search_index
+from flows.extraction import extract_pending
+from flows.tasks import judge_sources, load, update_search_index
 from podium.ingest import saved_page_records
 from podium.settings import settings
 from podium.text_archive import check_text_source, transcript_records

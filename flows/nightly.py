@@ -11,7 +11,8 @@ from prefect import flow
 from flows.crawl import CrawlFailed, CrawlRequest, crawl_source, staged_pages
 from flows.params import crawlable, source_keys
 from flows.runs import fails_plainly, recorded_run, Run, run_name
-from flows.tasks import (export_crawl_state, extract_pending, judge_sources, load, record_failure,
+from flows.extraction import ExtractionPlan, RunnerChoice, extract_pending, extraction_plan
+from flows.tasks import (export_crawl_state, judge_sources, load, record_failure,
                          update_search_index)
 from podium.replay import serving
 from podium.settings import settings
@@ -53,14 +54,14 @@ def crawl_all(run: Run, sources: list[str], replay: str | None, urls: dict[str, 
 
 def crawl_pipeline(flow_name: str, sources: list[str], replay: str | None, archive: str | None,
                    urls: dict[str, list[str]] | None = None, then: Callable[[Run], None] | None = None,
-                   **crawl_options) -> dict:
+                   plan: ExtractionPlan | None = None, **crawl_options) -> dict:
     """Crawl, load, extract, index and report: the steps every crawling flow shares.
     `urls` maps a source to the exact pages to fetch instead of walking its listings; `then` is a
     last step of the run's own (it runs under the run's writer lock, before the run is published,
     unless a source failed). A failed source makes the run fail: SourcesFailed, after its report."""
     with recorded_run(flow_name, sources, archive) as run:
         crawl_all(run, sources, replay, urls, **crawl_options)
-        run.counts.update(extract_pending(run.path, run.run_id, sources))
+        run.counts.update(extract_pending(run.path, run.run_id, sources, plan))
         update_search_index(run.path)
         outcomes = judge_sources(run.path, run.run_id, {source: run.fetched[source] for source in sources})
         if then and not any(outcome.outcome == "failed" for outcome in outcomes):
@@ -78,11 +79,15 @@ def enabled_sources(schedule: str | None = "nightly", replaying: bool = False) -
 @flow(name="nightly", flow_run_name=run_name)
 @fails_plainly
 def nightly(sources: list[str] | None = None, replay: str | None = None, archive: str | None = None,
-            max_pages: int | None = None) -> dict:
+            max_pages: int | None = None, task_runner: RunnerChoice | None = None,
+            dask_address: str | None = None) -> dict:
     """Crawl every enabled source a spider crawls (not imported ones) for what is new since the
     last run, then load, extract and index.
 
     `replay`: a replay server's base URL, or a snapshot folder to serve for this run.
+    `task_runner` (thread, process, dask; empty: as configured) and `dask_address`: where pages
+    are extracted.
     """
     keys = crawlable(source_keys(sources), replay) or enabled_sources(replaying=bool(replay))  # unknown keys fail here
-    return crawl_pipeline("nightly", keys, replay, archive, max_pages=max_pages)
+    plan = extraction_plan(task_runner, dask_address)
+    return crawl_pipeline("nightly", keys, replay, archive, max_pages=max_pages, plan=plan)

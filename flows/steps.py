@@ -14,6 +14,7 @@ from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
 
 from podium.ingest import IngestError
+from podium.page_workers import ExtractionFailed
 from podium.settings import ConfigError
 from podium.urls import UrlRefused
 from podium.warc import WarcError
@@ -23,7 +24,7 @@ log = logging.getLogger("podium.flows")
 
 # Errors that say in one sentence what is wrong (the archive, the configuration, the input): a
 # flow run that meets one ends Failed with that sentence as its message, without a traceback.
-PLAIN_ERRORS = (ArchiveError, ConfigError, IngestError, UrlRefused, WarcError)
+PLAIN_ERRORS = (ArchiveError, ConfigError, ExtractionFailed, IngestError, UrlRefused, WarcError)
 
 
 class PlainErrorsWithoutTraceback(logging.Filter):

@@ -38,6 +38,22 @@ UntilOption = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"]
 ReplayOption = Annotated[Optional[str], typer.Option(
     help="Crawl a recording: a snapshot folder, or a replay server's URL.")]
 
+
+
+class TaskRunner(str, Enum):
+    """Where pages are extracted (`--task-runner`); flows.extraction reads the same names."""
+    auto = "auto"
+    thread = "thread"
+    process = "process"
+    dask = "dask"
+
+
+TaskRunnerOption = Annotated[Optional[TaskRunner], typer.Option(
+    help="Where pages are extracted: thread, process (a pool of processes), dask (a cluster at "
+         "--dask-address); default: the extract runner in config/podium.toml.")]
+DaskAddressOption = Annotated[Optional[str], typer.Option(
+    help="The Dask scheduler to extract on, like tcp://10.0.0.5:8786 (implies --task-runner dask).")]
+
 EXAMPLE_QUERY = (
     "SELECT speaker, count(*) AS answers, min(date) AS first, max(date) AS last\n"
     "FROM v_statements WHERE kind = 'answer' AND text ILIKE '%Korean Peninsula%'\n"
@@ -87,6 +103,11 @@ def run_flow(flow, quick: bool = False, **parameters):
     fail(outcome.message or f"the run ended {outcome.name}")
 
 
+def runner_choice(task_runner: TaskRunner | None, dask_address: str | None) -> dict:
+    """The flows' task_runner and dask_address parameters, from the command's options."""
+    return {"task_runner": task_runner.value if task_runner else None, "dask_address": dask_address or None}
+
+
 @app.command()
 def nightly(
     archive: ArchiveOption = None,
@@ -95,6 +116,8 @@ def nightly(
     replay: ReplayOption = None,
     max_pages: Annotated[Optional[int], typer.Option(help="At most this many detail pages per source.")] = None,
     example_query: Annotated[bool, typer.Option(help="Print an example SQL query and its result afterwards.")] = False,
+    task_runner: TaskRunnerOption = None,
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Run the nightly flow now: crawl what is new, load, extract, index, and print a summary.
     Exits 1 when a source failed (its listing failed, its layout changed, or it fetched nothing)."""
@@ -103,7 +126,8 @@ def nightly(
     from flows.nightly import nightly as nightly_flow
 
     summary = run_flow(nightly_flow, sources=keys or None, replay=replay,
-                       archive=str(archive) if archive else None, max_pages=max_pages)
+                       archive=str(archive) if archive else None, max_pages=max_pages,
+                       **runner_choice(task_runner, dask_address))
     summary_text.print_run(console, summary)
     if example_query:
         console.rule("[bold]an example query[/] (podium sql \"…\")")
@@ -122,6 +146,8 @@ def crawl(
     max_pages: Annotated[Optional[int], typer.Option(help="At most this many detail pages per source.")] = None,
     replay: ReplayOption = None,
     archive: ArchiveOption = None,
+    task_runner: TaskRunnerOption = None,
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Crawl now: some sources over a date range (a backfill), or a list of URLs."""
     keys = arguments.source_keys(source, crawling=True, replay=arguments.replay_source(replay))
@@ -131,7 +157,8 @@ def crawl(
     from flows.adhoc import adhoc_crawl
 
     summary = run_flow(adhoc_crawl, sources=keys or None, since=first, until=last, urls=urls or None,
-                       max_pages=max_pages, replay=replay, archive=str(archive) if archive else None)
+                       max_pages=max_pages, replay=replay, archive=str(archive) if archive else None,
+                       **runner_choice(task_runner, dask_address))
     summary_text.print_run(console, summary)
 
 
@@ -143,6 +170,8 @@ def backfill(
     chunk_days: Annotated[int, typer.Option(help="Days per chunk; each chunk is one crawl run.")] = 30,
     replay: ReplayOption = None,
     archive: ArchiveOption = None,
+    task_runner: TaskRunnerOption = None,
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Crawl a past date range in chunks, newest first; run it again to resume after an interruption."""
     keys = arguments.source_keys(source, crawling=True, replay=arguments.replay_source(replay))
@@ -151,7 +180,8 @@ def backfill(
     from flows.backfill import backfill as backfill_flow
 
     summaries = run_flow(backfill_flow, sources=keys, since=first, until=last, chunk_days=chunk_days,
-                         replay=replay, archive=str(archive) if archive else None)
+                         replay=replay, archive=str(archive) if archive else None,
+                         **runner_choice(task_runner, dask_address))
     for summary in summaries:
         summary_text.print_run(console, summary)
     console.print(f"{plural(len(summaries), 'chunk')} crawled (chunks finished before were skipped)")
@@ -241,15 +271,21 @@ def sql(
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port of the Prefect server on 127.0.0.1.")] = 4200,
+    work_pool: Annotated[Optional[str], typer.Option(
+        help="Deploy the flows to this Prefect process work pool (created if missing) instead of serving them "
+             "here; `prefect worker start --pool NAME` starts a worker that runs them.")] = None,
 ) -> None:
-    """Start the Prefect UI (unless a server already runs) and serve podium's deployments."""
+    """Start the Prefect UI (unless a server already runs) and serve podium's deployments, or
+    deploy them to a process work pool (--work-pool) for Prefect workers to run."""
     from podium.serving import api_url, serve as serve_all
 
+    runs_by = (f"; its runs wait for a worker: PREFECT_API_URL={api_url(port)} prefect worker start --pool "
+               f"{work_pool}" if work_pool else "")
     console.print(f"Prefect UI: http://127.0.0.1:{port}  (API {api_url(port)}); the nightly deployment runs on "
-                  f"cron '{settings().nightly_cron}' in {settings().timezone}; Ctrl-C (or SIGTERM) stops what "
-                  "this started", highlight=False)
+                  f"cron '{settings().nightly_cron}' in {settings().timezone}{runs_by}; Ctrl-C (or SIGTERM) "
+                  "stops what this started", highlight=False, soft_wrap=True)
     try:
-        serve_all(port)
+        serve_all(port, work_pool)
     except (RuntimeError, TimeoutError) as error:
         fail(str(error))
 

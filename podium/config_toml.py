@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
-from podium.config_schema import ConfigError, Text, Whole, _Model, _number, _plain, _shown, _text
+from podium.config_schema import (ConfigError, Text, Whole, _choice, _matching, _Model, _number, _plain, _shown,
+                                  _text)
 
 
 def _zone(value: Any) -> str:
@@ -54,10 +55,34 @@ class _Crawl(_Model):
     timeout_seconds: Whole = 30                 # PODIUM_TIMEOUT_SECONDS
 
 
+RUNNERS = ("auto", "thread", "process", "dask")
+
+
+def _workers(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PydanticCustomError("podium", "must be a whole number of 0 or more (0: one per core), not {value}",
+                                  {"value": _shown(value)})
+    return value
+
+
+def _dask_address(value: Any) -> str:
+    if value == "":
+        return value
+    return _matching(r"(tcp|tls|ucx|inproc)://\S+", "must be a Dask scheduler address like tcp://10.0.0.5:8786")(value)
+
+
+class _Extract(_Model):
+    runner: Annotated[str, BeforeValidator(_choice(*RUNNERS))] = "auto"  # PODIUM_EXTRACT_RUNNER
+    workers: Annotated[int, BeforeValidator(_workers)] = 0  # PODIUM_EXTRACT_WORKERS
+    chunk_pages: Whole = 25
+    dask_address: Annotated[str, BeforeValidator(_dask_address)] = ""  # PODIUM_DASK_ADDRESS
+
+
 class PodiumToml(_Model):
     archive: _Archive
     run: _Run
     crawl: _Crawl
+    extract: _Extract = _Extract()
 
 
 def _toml_problem(item: dict) -> str:

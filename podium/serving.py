@@ -1,5 +1,6 @@
 """`podium serve`: a local Prefect server (started unless one already answers) and a process
-serving podium's deployments to it. Everything started here is stopped together."""
+serving podium's deployments to it, or, with a work pool, the deployments registered with that
+pool for its workers to run. Everything started here is stopped together."""
 from __future__ import annotations
 
 import json
@@ -62,6 +63,17 @@ def start_serving(url: str, env: dict | None = None) -> subprocess.Popen:
                             cwd=project_root(), start_new_session=True)
 
 
+def deploy_to_pool(url: str, pool: str, env: dict | None = None) -> None:
+    """Register podium's deployments with the process work pool `pool` (created if missing) of the
+    server at `url`, and return when they are; its workers (`prefect worker start --pool`) run them."""
+    command = [sys.executable, "-m", "flows.deployments", "--work-pool", pool]
+    done = subprocess.run(command, env={**os.environ, **SERVER_ENV, **(env or {}), "PREFECT_API_URL": url},
+                          cwd=project_root())
+    if done.returncode != 0:
+        raise RuntimeError(f"deploying podium's flows to work pool {pool!r} failed (exit {done.returncode}); "
+                           "its output above says why")
+
+
 class Stopped(Exception):
     """`podium serve` was asked to stop (SIGTERM, SIGHUP)."""
 
@@ -93,22 +105,30 @@ def note_serving(url: str) -> None:
     serving_note().write_text(json.dumps({"api_url": url, "pid": os.getpid()}))
 
 
-def serve(port: int = DEFAULT_PORT) -> None:
-    """Start what is missing, serve the deployments, and stop it all on Ctrl-C."""
-    url, started = api_url(port), []
+def serve(port: int = DEFAULT_PORT, work_pool: str | None = None) -> None:
+    """Start what is missing, serve the deployments (or register them with `work_pool`), and stop
+    it all on Ctrl-C. With a work pool and a server that already answered, nothing is left to run
+    here: it returns once the deployments are registered."""
+    url, started, noted = api_url(port), [], False
     previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if not healthy(url):
             log.info("starting a Prefect server at %s", url)
             started.append(start_server(port))
         wait_until_healthy(url, started[0] if started else None)
-        started.append(start_serving(url))
-        note_serving(url)
-        started[-1].wait()
+        if work_pool:
+            deploy_to_pool(url, work_pool)
+        else:
+            started.append(start_serving(url))
+        if started:
+            note_serving(url)
+            noted = True
+            started[-1].wait()
     except (KeyboardInterrupt, Stopped) as why:
         log.info("stopping (%s)", why or "Ctrl-C")
     finally:
-        serving_note().unlink(missing_ok=True)
+        if noted:  # another `podium serve` may have noted the server this one only deployed to
+            serving_note().unlink(missing_ok=True)
         stop(started)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -2,7 +2,8 @@
 
 The project root is the folder holding `config/`; `PODIUM_HOME` points elsewhere. Values in
 podium.toml are overridden by environment variables (`PODIUM_ARCHIVE`, `PODIUM_DATA`,
-`PODIUM_TIMEOUT_SECONDS`, `PODIUM_EXTRACT_BATCH`, `PODIUM_LOAD_EVERY`, `PODIUM_LOCK_WAIT_SECONDS`).
+`PODIUM_TIMEOUT_SECONDS`, `PODIUM_EXTRACT_BATCH`, `PODIUM_LOAD_EVERY`, `PODIUM_LOCK_WAIT_SECONDS`,
+`PODIUM_EXTRACT_RUNNER`, `PODIUM_EXTRACT_WORKERS`, `PODIUM_EXTRACT_CHUNK`, `PODIUM_DASK_ADDRESS`).
 Nothing is read at import: `settings()` reads and checks both files on first use. Each file is checked whole
 (podium/config_schema.py), and any problem is one ConfigError naming the file, the row or
 section, and the field.
@@ -17,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from podium.config_schema import ConfigError, Source, in_domains, load_sources  # noqa: F401 (re-exported)
-from podium.config_toml import read_podium_toml
+from podium.config_toml import RUNNERS, read_podium_toml
 
 
 def project_root() -> Path:
@@ -44,6 +45,10 @@ class Settings:
     extract_batch: int
     load_every: int
     nightly_cron: str
+    extract_runner: str = "thread"      # auto, thread, process or dask: where pages are extracted
+    extract_workers: int = 1            # concurrent extraction processes (0: one per core)
+    extract_chunk: int = 25             # pages per extraction task
+    dask_address: str = ""              # the Dask scheduler of the dask runner
     sources: tuple[Source, ...] = field(default=())
 
     def source(self, key: str) -> Source:
@@ -107,6 +112,13 @@ def _from_environment(name: str, default: int) -> int:
     return int(text)
 
 
+def _choice_from_environment(name: str, default: str, choices: tuple[str, ...]) -> str:
+    text = os.environ.get(name)
+    if text and text not in choices:
+        raise ConfigError(f"environment variable {name}: must be one of {', '.join(choices)}, not {text!r}")
+    return text or default
+
+
 def load_settings() -> Settings:
     toml = read_podium_toml(config_dir() / "podium.toml")
     run, crawl = toml.run, toml.crawl
@@ -127,6 +139,10 @@ def load_settings() -> Settings:
         extract_batch=_from_environment("PODIUM_EXTRACT_BATCH", run.extract_batch),
         load_every=_from_environment("PODIUM_LOAD_EVERY", run.load_every),
         nightly_cron=run.nightly_cron,
+        extract_runner=_choice_from_environment("PODIUM_EXTRACT_RUNNER", toml.extract.runner, RUNNERS),
+        extract_workers=_from_environment("PODIUM_EXTRACT_WORKERS", toml.extract.workers),
+        extract_chunk=_from_environment("PODIUM_EXTRACT_CHUNK", toml.extract.chunk_pages),
+        dask_address=os.environ.get("PODIUM_DASK_ADDRESS") or toml.extract.dask_address,
         sources=load_sources(config_dir() / "sources.yaml"),
     )
 

@@ -35,6 +35,9 @@ CRASH_POINTS = {
     "publish-copied": (True, None),
 }
 RUN_RECORDED_FINISHED = {"publish-before", "publish-copied"}  # killed after finish_run
+# Killed runs that extracted on Prefect's process pool (one page per task); the baseline and the
+# reruns extract in one process, so a rerun equal to the baseline is one equal to a one-process run.
+RUNS = [(point, "thread") for point in CRASH_POINTS] + [("extract-batch", "process"), ("extract-done", "process")]
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +54,10 @@ def run_nightly(prefect_harness, crash_snapshot, tmp_path_factory):
 
     data = tmp_path_factory.mktemp("crash-data")
 
-    def run(archive: Path, crash_at: str | None = None) -> subprocess.CompletedProcess:
+    def run(archive: Path, crash_at: str | None = None, runner: str = "thread") -> subprocess.CompletedProcess:
         env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PODIUM_DATA": str(data),
-               "PODIUM_EXTRACT_BATCH": str(BATCH), "PODIUM_LOAD_EVERY": "1", "PODIUM_CRASH_AT": crash_at or ""}
+               "PODIUM_EXTRACT_BATCH": str(BATCH), "PODIUM_LOAD_EVERY": "1", "PODIUM_CRASH_AT": crash_at or "",
+               "PODIUM_EXTRACT_RUNNER": runner, "PODIUM_EXTRACT_WORKERS": "2", "PODIUM_EXTRACT_CHUNK": "1"}
         return subprocess.run([str(PODIUM), "nightly", "--source", "fmprc_en", "--replay", str(crash_snapshot),
                                "--archive", str(archive)], env=env, capture_output=True, text=True, timeout=600)
 
@@ -96,11 +100,11 @@ def assert_no_partial_document(state: dict, baseline: dict, point: str) -> None:
     assert state["orphans"] == 0
 
 
-@pytest.mark.parametrize("point", list(CRASH_POINTS))
-def test_a_run_killed_at_any_point_leaves_a_sound_archive_that_a_rerun_completes(point, run_nightly, baseline,
-                                                                                tmp_path):
+@pytest.mark.parametrize("point,runner", RUNS)
+def test_a_run_killed_at_any_point_leaves_a_sound_archive_that_a_rerun_completes(point, runner, run_nightly,
+                                                                                baseline, tmp_path):
     archive = tmp_path / "archive.duckdb"
-    killed = run_nightly(archive, crash_at=point)
+    killed = run_nightly(archive, crash_at=point, runner=runner)
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
 
     with open_archive(archive):  # writable: replays what the killed run left in the WAL
@@ -130,3 +134,18 @@ def test_after_a_kill_a_reader_can_open_the_archive_first(run_nightly, baseline,
     assert run_nightly(archive, crash_at="extract-batch").returncode == -signal.SIGKILL
     state = archive_state(archive)
     assert len(state["per_document"]) == BATCH and state["orphans"] == 0
+
+
+def test_a_worker_lost_mid_run_fails_the_run_plainly_and_a_rerun_completes(run_nightly, baseline, tmp_path):
+    """A process-pool worker killed in its extraction task: the run fails, saying so in one line
+    (exit 1), keeps no partial document, and the next run extracts the pages."""
+    archive = tmp_path / "archive.duckdb"
+    lost = run_nightly(archive, crash_at="extract-chunk", runner="process")
+    assert lost.returncode == 1, lost.stderr[-3000:]
+    assert "an extraction task failed on the process runner" in lost.stderr + lost.stdout
+    state = archive_state(archive)
+    assert len(state["per_document"]) == 0 and state["orphans"] == 0 and state["runs"] == [("failed",)]
+    rerun = run_nightly(archive)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    after = archive_state(archive)
+    assert after["statements"] == baseline["statements"] and after["runs"] == [("failed",), ("completed",)]

@@ -8,7 +8,7 @@ import dataclasses
 import duckdb
 import pytest
 
-import flows.tasks as tasks
+import flows.extraction as extraction
 from conftest import page_record
 from podium.extract import StoredPage, extract
 from podium.settings import settings
@@ -111,13 +111,13 @@ def test_a_document_extracted_twice_in_one_run_keeps_the_later_extraction(tmp_pa
     changed = page_record("t1558711", base64.b64decode(original["body_b64"]).replace(
         b"</body>", b"<p>A revised page.</p></body>"))
     one_page_batches = dataclasses.replace(settings(), extract_batch=1)
-    monkeypatch.setattr(tasks, "settings", lambda: one_page_batches)
+    monkeypatch.setattr(extraction, "settings", lambda: one_page_batches)
     with open_archive(tmp_path / "a.duckdb") as con:
         load_records(con, [original], "run-1")
         first = pending_page_ids(con, ["fmprc_en"])
         load_records(con, [changed], "run-2")
         second = pending_page_ids(con, ["fmprc_en"])
-        tasks.extract_and_save(con, "run-2", first + second, tmp_path / "stage")
+        extraction.extract_and_save(con, "run-2", first + second, tmp_path / "stage")
         page_ids = con.execute("SELECT page_id FROM documents").fetchall()
     assert first != second and page_ids == [(second[0],)]
     assert not (tmp_path / "stage").exists()

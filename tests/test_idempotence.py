@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from flows.tasks import extract_and_save
+from flows.extraction import extract_and_save
 from storage.db import open_archive
 from storage.documents import pending_page_ids
 from storage.load import load_records

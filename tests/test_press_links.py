@@ -18,7 +18,7 @@ from podium.settings import settings
 from podium.speakers import registry
 from storage.db import open_archive
 from storage.extracted import ExtractionStage, arrow_schemas, empty_folder
-from flows.tasks import link_statements
+from flows.extraction import link_statements
 
 AUKUS = "dailyrapidnews.com-20220406-aukus-cold-war"  # Zhao Lijian, 2022-04-06, reported in English
 
