@@ -152,15 +152,16 @@ def duckdb_alone(workdir: Path, extractions: list[Extraction], batch: int) -> tu
         return alone, time.perf_counter() - started
 
 
-def page_records(seed: Path, pages: int) -> list[dict]:
-    """The seed's detail pages as staging records, repeated under new URLs until there are `pages`."""
+def page_records(seed: Path, pages: int, mark: str = "#copy") -> list[dict]:
+    """The seed's detail pages as staging records, repeated under new URLs (`mark` and a number
+    appended) until there are `pages`."""
     with open_archive(seed, read_only=True) as con:
         rows = con.execute("SELECT source_id, url, body_gz, headers, listing FROM pages"
                            " WHERE page_kind = 'detail' ORDER BY page_id").fetchall()
     records = []
     for n in range(pages):
         source_id, url, body_gz, headers, listing = rows[n % len(rows)]
-        records.append({"type": "page", "source_id": source_id, "url": f"{url}#copy{n}", "status": 200,
+        records.append({"type": "page", "source_id": source_id, "url": f"{url}{mark}{n}", "status": 200,
                         "headers": json.loads(headers or "{}"), "fetched_at": "2026-01-01T00:00:00+00:00",
                         "page_kind": "detail", "listing": json.loads(listing) if listing else None,
                         "body_b64": base64.b64encode(gzip.decompress(body_gz)).decode("ascii")})

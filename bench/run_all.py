@@ -130,12 +130,12 @@ def runner_rows(r: dict) -> list[tuple]:
         plans = r[part]
         if not plans:
             continue
-        one, two = plans["one process"], plans["process pool, 2"]
-        dask = plans.get("dask, 2 workers")
-        rows.append((f"{label} pages/min, process pool of 2 ({two['pages']} pages)",
+        one, two = plans["one process"], plans[runners.DEFAULT]
+        others = "; ".join(f"{name} {row['pages'] / row['seconds'] * 60:,.0f}" for name, row in plans.items()
+                           if name not in ("one process", runners.DEFAULT))
+        rows.append((f"{label} pages/min, 2 extraction processes ({two['pages']} pages)",
                      f"{two['pages'] / two['seconds'] * 60:,.0f} ({speedups[part]:.2f}×)",
-                     f"one process {one['pages'] / one['seconds'] * 60:,.0f}"
-                     + (f"; Dask LocalCluster of 2 {dask['pages'] / dask['seconds'] * 60:,.0f}" if dask else ""),
+                     f"one process {one['pages'] / one['seconds'] * 60:,.0f}" + (f"; {others}" if others else ""),
                      f"≥ {goal}× one process", met(speedups[part] >= goal)))
     return rows
 

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 RUNNER_NAMES = ("thread", "process", "dask")
 # A flow parameter's choices (a select list in the UI's run form).
-RunnerChoice = Literal["auto", "thread", "process", "dask"]
+RunnerChoice = Literal["thread", "process", "dask"]
 
 
 @dataclass(frozen=True)
@@ -55,17 +55,16 @@ class ExtractionPlan:
 
 def extraction_plan(runner: str | None = None, dask_address: str | None = None,
                     workers: int | None = None) -> ExtractionPlan:
-    """The plan for a run: `runner` (auto, thread, process, dask), `dask_address` and `workers`
-    as given, else as configured. A Dask address given alone means the dask runner."""
+    """The plan for a run: `runner` (thread, process, dask), `dask_address` and `workers` as
+    given, else as configured (workers 0: one per core). A Dask address given alone means the
+    dask runner."""
     config = settings()
     if dask_address and not runner:
         runner = "dask"
     chosen = runner or config.extract_runner
     cores = os.cpu_count() or 1
-    if chosen == "auto":
-        chosen = "process" if cores > 1 else "thread"
     if chosen not in RUNNER_NAMES:
-        raise ConfigError(f"unknown task runner {chosen!r}: choose auto, thread, process or dask")
+        raise ConfigError(f"unknown task runner {chosen!r}: choose thread, process or dask")
     address = dask_address or config.dask_address
     if chosen == "dask" and not address:
         raise ConfigError("the dask task runner needs a scheduler address: --dask-address tcp://HOST:8786, "

@@ -42,15 +42,15 @@ ReplayOption = Annotated[Optional[str], typer.Option(
 
 class TaskRunner(str, Enum):
     """Where pages are extracted (`--task-runner`); flows.extraction reads the same names."""
-    auto = "auto"
     thread = "thread"
     process = "process"
     dask = "dask"
 
 
 TaskRunnerOption = Annotated[Optional[TaskRunner], typer.Option(
-    help="Where pages are extracted: thread, process (a pool of processes), dask (a cluster at "
-         "--dask-address); default: the extract runner in config/podium.toml.")]
+    help="Where pages are extracted: thread (threads driving extraction processes), process "
+         "(Prefect's process pool), dask (a cluster at --dask-address); default: the extract runner "
+         "in config/podium.toml.")]
 DaskAddressOption = Annotated[Optional[str], typer.Option(
     help="The Dask scheduler to extract on, like tcp://10.0.0.5:8786 (implies --task-runner dask).")]
 

@@ -55,7 +55,7 @@ class _Crawl(_Model):
     timeout_seconds: Whole = 30                 # PODIUM_TIMEOUT_SECONDS
 
 
-RUNNERS = ("auto", "thread", "process", "dask")
+RUNNERS = ("thread", "process", "dask")
 
 
 def _workers(value: Any) -> int:
@@ -72,7 +72,7 @@ def _dask_address(value: Any) -> str:
 
 
 class _Extract(_Model):
-    runner: Annotated[str, BeforeValidator(_choice(*RUNNERS))] = "auto"  # PODIUM_EXTRACT_RUNNER
+    runner: Annotated[str, BeforeValidator(_choice(*RUNNERS))] = "thread"  # PODIUM_EXTRACT_RUNNER
     workers: Annotated[int, BeforeValidator(_workers)] = 0  # PODIUM_EXTRACT_WORKERS
     chunk_pages: Whole = 25
     dask_address: Annotated[str, BeforeValidator(_dask_address)] = ""  # PODIUM_DASK_ADDRESS

@@ -1,6 +1,7 @@
 """podium's configuration: `config/podium.toml`, `config/sources.yaml`, `config/speakers.yaml`.
 
-The project root is the folder holding `config/`; `PODIUM_HOME` points elsewhere. Values in
+The project root is the folder holding `config/`; `PODIUM_HOME` points elsewhere. An installed
+package with no `config/` at hand reads the defaults it ships (`<prefix>/share/podium/config`). Values in
 podium.toml are overridden by environment variables (`PODIUM_ARCHIVE`, `PODIUM_DATA`,
 `PODIUM_TIMEOUT_SECONDS`, `PODIUM_EXTRACT_BATCH`, `PODIUM_LOAD_EVERY`, `PODIUM_LOCK_WAIT_SECONDS`,
 `PODIUM_EXTRACT_RUNNER`, `PODIUM_EXTRACT_WORKERS`, `PODIUM_EXTRACT_CHUNK`, `PODIUM_DASK_ADDRESS`).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,12 +24,24 @@ from podium.config_toml import RUNNERS, read_podium_toml
 
 
 def project_root() -> Path:
+    """The folder whose config/ and data/ podium uses: PODIUM_HOME; else this checkout; else, for
+    an installed package (no checkout around it), the working directory."""
     home = os.environ.get("PODIUM_HOME")
-    return Path(home).resolve() if home else Path(__file__).resolve().parents[1]
+    if home:
+        return Path(home).resolve()
+    checkout = Path(__file__).resolve().parents[1]
+    return checkout if (checkout / "config").is_dir() else Path.cwd()
+
+
+def installed_defaults() -> Path:
+    """The default configuration an installed package ships (pyproject's data-files)."""
+    return Path(sys.prefix) / "share" / "podium" / "config"
 
 
 def config_dir() -> Path:
-    return project_root() / "config"
+    """The project's config/; an installed package with none at hand reads its shipped defaults."""
+    own = project_root() / "config"
+    return installed_defaults() if not own.is_dir() and installed_defaults().is_dir() else own
 
 
 @dataclass(frozen=True)
@@ -45,7 +59,7 @@ class Settings:
     extract_batch: int
     load_every: int
     nightly_cron: str
-    extract_runner: str = "thread"      # auto, thread, process or dask: where pages are extracted
+    extract_runner: str = "thread"      # thread, process or dask: where pages are extracted
     extract_workers: int = 1            # concurrent extraction processes (0: one per core)
     extract_chunk: int = 25             # pages per extraction task
     dask_address: str = ""              # the Dask scheduler of the dask runner

@@ -11,7 +11,7 @@ from conftest import page_record
 from flows.extraction import ExtractionPlan, extract_and_save, extraction_plan
 from podium.crash import STALL_VARIABLE
 from podium.page_workers import ExtractionFailed
-from podium.settings import ConfigError
+from podium.settings import ConfigError, settings
 from storage.db import open_archive
 from storage.documents import pending_page_ids
 from storage.load import load_records
@@ -95,8 +95,17 @@ def test_a_dask_address_alone_chooses_the_dask_runner(dask_cluster):
     assert (plan.runner, plan.dask_address) == ("dask", dask_cluster)
 
 
-def test_auto_takes_the_process_pool_on_more_than_one_core(monkeypatch):
-    monkeypatch.setattr("flows.extraction.os.cpu_count", lambda: 2)
-    assert extraction_plan("auto").runner == "process"
-    monkeypatch.setattr("flows.extraction.os.cpu_count", lambda: 1)
-    assert extraction_plan("auto").runner == "thread"
+def test_no_worker_count_configured_means_one_per_core(monkeypatch):
+    monkeypatch.delenv("PODIUM_EXTRACT_WORKERS")  # conftest's one worker
+    settings.cache_clear()
+    monkeypatch.setattr("flows.extraction.os.cpu_count", lambda: 3)
+    try:
+        assert extraction_plan("process").workers == 3
+        assert extraction_plan("process", workers=1).workers == 1
+    finally:
+        settings.cache_clear()
+
+
+def test_an_unknown_runner_is_a_configuration_error():
+    with pytest.raises(ConfigError, match="unknown task runner 'auto': choose thread, process or dask"):
+        extraction_plan("auto")
