@@ -25,6 +25,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows.steps import run_logger
 from podium import page_workers, progress
+from podium.config_toml import RUNNERS
 from podium.crash import crash_point
 from podium.extract import StoredPage
 from podium.page_workers import ExtractionFailed, PageResult
@@ -38,8 +39,7 @@ from storage.load import record_error
 
 log = logging.getLogger(__name__)
 
-RUNNER_NAMES = ("thread", "process", "dask")
-# A flow parameter's choices (a select list in the UI's run form).
+# A flow parameter's choices (a select list in the UI's run form): podium.config_toml's RUNNERS.
 RunnerChoice = Literal["thread", "process", "dask"]
 
 
@@ -59,22 +59,19 @@ def extraction_plan(runner: str | None = None, dask_address: str | None = None,
     given, else as configured (workers 0: one per core). A Dask address given alone means the
     dask runner."""
     config = settings()
-    if dask_address and not runner:
-        runner = "dask"
-    chosen = runner or config.extract_runner
-    cores = os.cpu_count() or 1
-    if chosen not in RUNNER_NAMES:
+    chosen = runner or ("dask" if dask_address else config.extract_runner)
+    if chosen not in RUNNERS:
         raise ConfigError(f"unknown task runner {chosen!r}: choose thread, process or dask")
-    address = dask_address or config.dask_address
-    if chosen == "dask" and not address:
-        raise ConfigError("the dask task runner needs a scheduler address: --dask-address tcp://HOST:8786, "
-                          "or dask_address in podium.toml's [extract]")
-    if chosen == "dask":
-        refuse_unreachable(address)
     if workers is not None and workers < 1:
         raise ConfigError(f"extraction workers must be 1 or more, not {workers}")
-    return ExtractionPlan(chosen, workers or config.extract_workers or cores, config.extract_chunk,
-                          config.extract_seconds_per_page, address if chosen == "dask" else "")
+    address = (dask_address or config.dask_address) if chosen == "dask" else ""
+    if chosen == "dask":
+        if not address:
+            raise ConfigError("the dask task runner needs a scheduler address: --dask-address tcp://HOST:8786, "
+                              "or dask_address in podium.toml's [extract]")
+        refuse_unreachable(address)
+    return ExtractionPlan(chosen, workers or config.extract_workers or os.cpu_count() or 1, config.extract_chunk,
+                          config.extract_seconds_per_page, address)
 
 
 def refuse_unreachable(address: str, seconds: float = 5.0) -> None:

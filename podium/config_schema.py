@@ -14,18 +14,18 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from podium.formats import EXTRACTORS, TEXT_FORMATS
+from podium import families
+from podium.families import IMPORTED
 from podium.strict_yaml import read_yaml
 
 
 SOURCE_KINDS = ("briefing", "statement", "news")
 SCHEDULES = ("nightly",)
-# The generic spider families of spiders/sources/generic.py (its FAMILIES maps these names to classes);
-# named here too so that a row can be checked without importing Scrapy.
-SPIDER_FAMILIES = ("listing", "feed", "sitemap", "url_list")
-# `spider: imported`: a source no spider crawls, filled by `podium import-transcripts` (a text archive).
-IMPORTED = "imported"
-# Where a source's own spider module lives (`spider` empty): beside the code, whatever PODIUM_HOME says.
+# The generic spiders a row may name in `spider` (podium/families.py, GENERIC_SPIDERS), checked by
+# name without importing Scrapy.
+SPIDER_FAMILIES = tuple(families.GENERIC_SPIDERS)
+# Where a source-specific spider module may live (`spider` empty, and the family of the row's format
+# has no spider of its own): beside the code, whatever PODIUM_HOME says.
 SPIDER_MODULES = Path(__file__).resolve().parents[1] / "spiders" / "sources"
 DATE_ORDERS = ("DMY", "MDY", "YMD")
 
@@ -46,7 +46,7 @@ class Source:
     start_urls: tuple[str, ...]
     allowed_domains: tuple[str, ...]
     format: str = "article"
-    spider: str = ""  # "" = its own module spiders/sources/<key>.py; else a generic family, or IMPORTED
+    spider: str = ""  # "" = its family's spider (or spiders/sources/<key>.py); else a generic spider, or IMPORTED
     feed_urls: tuple[str, ...] = ()
     api_urls: tuple[str, ...] = ()
     hints: dict = field(default_factory=dict, hash=False, compare=False)
@@ -248,7 +248,7 @@ def _hints(value: Any) -> Any:
 
 
 def _format(value: Any) -> str:
-    return _choice(*sorted(EXTRACTORS))(_text(value))
+    return _choice(*families.formats())(_text(value))
 
 
 def _spider(value: Any) -> str:
@@ -286,17 +286,20 @@ class SourceRow(_Model):
     @model_validator(mode="after")
     def _whole_row(self) -> "SourceRow":
         if self.spider == IMPORTED:
-            if self.format not in TEXT_FORMATS:
+            if self.format not in families.text_formats():
                 raise PydanticCustomError("podium", "spider 'imported' needs a format that reads text transcripts "
                                           "({formats}), not {format}",
-                                          {"formats": ", ".join(TEXT_FORMATS), "format": repr(self.format)})
+                                          {"formats": ", ".join(families.text_formats()), "format": repr(self.format)})
             return self._hosts_allowed()
         if not any(getattr(self, name) for name in _URL_FIELDS):
             raise PydanticCustomError("podium", "give at least one of {fields}", {"fields": ", ".join(_URL_FIELDS)})
-        if not self.spider and not (SPIDER_MODULES / f"{self.key}.py").is_file():
+        if (not self.spider and not families.spider_target(self.format, self.language, "")
+                and not (SPIDER_MODULES / f"{self.key}.py").is_file()):
             raise PydanticCustomError("podium", "field 'spider' is empty, so spiders/sources/{key}.py must exist, "
-                                      "and it does not (or name a generic family: {families})",
-                                      {"key": self.key, "families": ", ".join(SPIDER_FAMILIES)})
+                                      "and it does not: the family of format {format} has no spider for "
+                                      "language {language} (or name a generic family: {families})",
+                                      {"key": self.key, "families": ", ".join(SPIDER_FAMILIES),
+                                       "format": repr(self.format), "language": repr(self.language)})
         return self._hosts_allowed()
 
     def _hosts_allowed(self) -> "SourceRow":

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 from dataclasses import dataclass, field
 
-from podium.formats import EXTRACTORS
+from podium import families
 from podium.near_dups import simhash
 from podium.settings import Source
 from podium.speakers import Registry
@@ -97,11 +96,11 @@ def statement_id_for(doc_id: str, seq: int) -> str:
 
 
 def extractor_for(source: Source):
-    target = EXTRACTORS.get(source.format)
-    if target is None:
+    """The extractor of the source's format, as the family table (podium/families.py) names it."""
+    target = families.extractor_target(source.format)
+    if not target:
         raise ExtractionError(f"source {source.key!r} has format {source.format!r}, which has no extractor")
-    module, function = target.split(":")
-    return getattr(importlib.import_module(module), function)
+    return families.load(target)
 
 
 def extract(page: StoredPage, source: Source, registry: Registry) -> Extraction:

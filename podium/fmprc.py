@@ -199,6 +199,38 @@ def is_former_listing(url: str) -> bool:
     return bool(match) and match.group("stem") == FORMER_LISTING_STEM
 
 
+# What a listed link is staged with, for the extractor. English column: its place and its
+# neighbours' titles, NEIGHBOURS on each side (a defective title's date is inferred from them);
+# Chinese column: its place and the date shown beside it.
+NEIGHBOURS = 10
+
+
+def english_listing_metadata(listing_url: str, page: int, links: tuple[ListedLink, ...], i: int,
+                             newer_before: list[str]) -> dict:
+    """The listing metadata of the i-th link of an English listing page; `newer_before`: the
+    titles above this page (the previous page's, nearest first)."""
+    anchors = [link.anchor for link in links]
+    newer = (anchors[:i][::-1] + newer_before)[:NEIGHBOURS]
+    metadata = {"listing_url": listing_url, "page": page, "rank": i, "anchor": anchors[i], "newer": newer,
+                "older": anchors[i + 1:i + 1 + NEIGHBOURS]}
+    if links[i].shown_date:
+        metadata["list_date"] = links[i].shown_date
+    return metadata
+
+
+def chinese_listing_metadata(listing_url: str, page: int, link: ListedLink, rank: int) -> dict:
+    """The listing metadata of a link of a Chinese listing page."""
+    return {"listing_url": listing_url, "page": page, "rank": rank, "anchor": link.anchor, "list_date": link.shown_date}
+
+
+def listed_item_date(url: str, listing: dict) -> dt.date | None:
+    """A listed item's date as the extractor reads it: a full date in its title, else the title's
+    month and day in the year of the listing's date, else the listing's date; without any of them,
+    the day in its URL (today's site names pages tYYYYMMDD_<n>)."""
+    dated = date_of_listed_item(listing["anchor"], iso_date(listing.get("list_date"))).date
+    return dated or url_date(url)
+
+
 def read_detail(text: str) -> DetailPage:
     tree = parse(text)
     title = _title(tree)

@@ -35,6 +35,34 @@ HONORIFICS = re.compile(r"^(?:The\s+)?(?:Rt\.?\s+Hon\.?\s+|Right\s+Honourable\s+
 EXTRACTOR_VERSION = "govuk-content-1"
 
 
+# The Search API's listing pages (/api/search.json): results newest `public_timestamp` first,
+# `count` a page, paged with `start`; each result's `link` is a page path.
+RESULTS = "results"
+RESULT_LINK = "link"
+RESULT_TIMESTAMP = "public_timestamp"
+PAGE_START = "start"
+
+
+def search_page(text: str) -> dict | None:
+    """A Search API listing page, or None when it is not a JSON object."""
+    try:
+        page = json.loads(text)
+    except ValueError:
+        return None
+    return page if isinstance(page, dict) else None
+
+
+def search_results(page: dict) -> list[dict]:
+    """The page's results that link to a page."""
+    return [r for r in page.get(RESULTS) or [] if r.get(RESULT_LINK)]
+
+
+def next_start(page: dict, start: int) -> int | None:
+    """The `start` of the listing's next page, or None after the last one."""
+    following = start + len(page.get(RESULTS) or [])
+    return following if following < int(page.get("total") or 0) else None
+
+
 def content_api_path(base_path: str) -> str:
     """The Content API path of a GOV.UK page path (the spider builds detail URLs with it)."""
     return CONTENT_API_PREFIX + base_path

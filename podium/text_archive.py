@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from podium.ingest import IngestError, over_limit, read_saved
-from podium.formats import TEXT_FORMATS
+from podium.families import text_formats
 from podium.markdown import split_front_matter
 from podium.settings import Settings, Source
 
@@ -37,9 +37,9 @@ FILE_FIELDS = ("file", "original_path", "path")
 
 def check_text_source(source: Source) -> None:
     """IngestError unless the source's pages are text transcripts."""
-    if source.format not in TEXT_FORMATS:
+    if source.format not in text_formats():
         raise IngestError(f"source {source.key!r} reads {source.format} pages, not text transcripts; "
-                          f"import-transcripts takes a source of format {' or '.join(TEXT_FORMATS)}")
+                          f"import-transcripts takes a source of format {' or '.join(text_formats())}")
 
 
 def transcript_files(folder: Path) -> list[Path]:

@@ -2,9 +2,10 @@
 
 Nothing is read from podium's configuration here: the add-on spiders.loader.PodiumCrawlSettings
 sets the user agent (with a way to reach the operator), the timeout and the size limits from
-config/podium.toml when a crawler is made, and spiders.loader.PodiumSpiderLoader adds the spiders
-of the configured generic sources. The crawl task of the flows overrides PODIUM_* settings per
-run (staging file, replay server) with `-s NAME=value`; see flows/crawl.py.
+config/podium.toml when a crawler is made, and spiders.loader.PodiumSpiderLoader makes each
+configured source's spider from the family table (podium/families.py). The crawl task of the
+flows overrides PODIUM_* settings per run (staging file, replay server) with `-s NAME=value`;
+see flows/crawl.py.
 """
 BOT_NAME = "podium"
 SPIDER_MODULES = ["spiders.sources"]

@@ -12,10 +12,10 @@ from lxml import html as lxml_html
 from conftest import SNAPSHOTS, snapshot_rows
 from expected import ExpectedPage
 from podium import fmprc, replay, state_gov
+from podium.fmprc import NEIGHBOURS
 from podium.extract import Extraction, StoredPage, extract
 from podium.settings import settings
 from podium.speakers import registry
-from spiders.sources.fmprc_en import NEIGHBOURS
 
 
 def extracted(source: str, expected: ExpectedPage, listing: dict | None = None, staged: bool = True) -> Extraction:

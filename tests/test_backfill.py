@@ -99,7 +99,10 @@ def uk_fcdo_search_page(**args) -> list:
     from scrapy.utils.test import get_crawler
 
     from podium import gov_uk
-    from spiders.sources.uk_fcdo import UkFcdoSpider
+    from podium.settings import settings
+    from spiders.loader import spider_class
+
+    UkFcdoSpider = spider_class(settings().source("uk_fcdo"))
 
     row = next(r for r in snapshot_rows("uk_fcdo") if r["file"] == "search/page-0.json")
     body = (SNAPSHOTS / "uk_fcdo" / row["file"]).read_bytes()

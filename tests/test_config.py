@@ -133,11 +133,13 @@ def test_yaml_reads_only_true_and_false_as_booleans(tmp_path):
     assert (source.country, source.enabled, source.replay_only) == ("NO", False, True)
 
 
-def test_the_spider_families_checked_are_those_the_generic_module_defines():
+def test_the_spider_families_checked_are_those_the_family_table_names():
     from podium.config_schema import SPIDER_FAMILIES
-    from spiders.sources.generic import FAMILIES
+    from podium.families import GENERIC_SPIDERS, load
+    from spiders.base import PodiumSpider
 
-    assert sorted(FAMILIES) == sorted(SPIDER_FAMILIES)
+    assert sorted(GENERIC_SPIDERS) == sorted(SPIDER_FAMILIES)
+    assert all(issubclass(load(target), PodiumSpider) for target in GENERIC_SPIDERS.values())
 
 
 def test_synthetic_sources_are_replay_only_and_real_ones_are_not():

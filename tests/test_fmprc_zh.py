@@ -201,8 +201,9 @@ def zh_spider(recorded: list[str] | None = None):
     from scrapy.utils.test import get_crawler
     from w3lib.url import canonicalize_url
 
-    from spiders.sources.fmprc_zh import FmprcZhSpider
+    from spiders.loader import spider_class
 
+    FmprcZhSpider = spider_class(settings().source("fmprc_zh"))
     spider = FmprcZhSpider.from_crawler(get_crawler(FmprcZhSpider))
     spider.recorded = None if recorded is None else {canonicalize_url(u) for u in recorded}
     return spider

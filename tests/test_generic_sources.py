@@ -46,12 +46,12 @@ def test_every_generic_source_has_a_spider_of_its_family():
     from scrapy.spiderloader import get_spider_loader
     from scrapy.utils.project import get_project_settings
 
-    from spiders.sources.generic import FAMILIES
+    from podium.families import GENERIC_SPIDERS, load
 
     loader = get_spider_loader(get_project_settings())  # the project's loader class: spiders.loader
     for key in SOURCES:
         spider = loader.load(key)
-        assert spider.name == key and issubclass(spider, FAMILIES[settings().source(key).spider])
+        assert spider.name == key and issubclass(spider, load(GENERIC_SPIDERS[settings().source(key).spider]))
 
 
 # -- real crawls through the replay server -------------------------------------------------

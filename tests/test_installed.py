@@ -36,9 +36,11 @@ def test_an_installed_package_reads_the_configuration_it_ships(tmp_path):
     source = source_copy(tmp_path / "source")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "--wheel-dir", str(wheels), str(source)], check=True, capture_output=True, cwd=tmp_path)
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(prefix)], check=True)
+    # A pip of the new environment's own: this environment's pip with --prefix would first
+    # uninstall the podium installed here.
+    subprocess.run([sys.executable, "-m", "venv", str(prefix)], check=True)
     wheel, = wheels.glob("podium-*.whl")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--prefix", str(prefix),
+    subprocess.run([str(prefix / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
                     str(wheel)], check=True, capture_output=True)
     # The new prefix's Python, with this environment's dependencies on its path (their .pth files,
     # this checkout's editable install among them, are not read from PYTHONPATH).

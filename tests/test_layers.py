@@ -33,7 +33,7 @@ def test_no_module_reads_the_configuration_when_imported(tmp_path):
     """Every package imports with no configuration at hand; the first use of the settings is what
     reads them (and says what is missing)."""
     modules = ["flows.adhoc", "flows.backfill", "flows.reprocess", "flows.nightly", "flows.deployments",
-               "spiders.settings", "spiders.loader", "spiders.sources.generic", "storage.links", "podium.cli"]
+               "spiders.settings", "spiders.loader", "spiders.families.generic", "storage.links", "podium.cli"]
     code = (f"import importlib\nfor name in {modules!r}:\n    importlib.import_module(name)\n"
             "from podium.settings import ConfigError, settings\ntry:\n    settings()\n"
             "except ConfigError as error:\n    print('refused:', error)\n")

@@ -1,6 +1,8 @@
-"""Every configured source has its parts (a spider or an importer, a registered reader, recorded
-pages, expected values in the one schema of tests/expected.py), and its reader finds in each
-recorded page what a person read off it. Family-specific checks stay in the family's test module."""
+"""Every configured source has its parts (a family in podium/families.py that reads its format,
+a spider made from that table or an importer, recorded pages, expected values in the one schema
+of tests/expected.py), and its reader finds in each recorded page what a person read off it.
+Family-specific checks stay in the family's test module. What a new source touches, as the
+README's "Adding a source" says: tests/test_adding_a_source.py."""
 from __future__ import annotations
 
 import os
@@ -13,7 +15,7 @@ from scrapy.utils.project import get_project_settings
 from conftest import FIXTURES, SNAPSHOTS, snapshot_rows
 from expected import ExpectedPage, fixture_paths, read_expected
 from expected_checks import mismatches
-from podium.formats import EXTRACTORS, TEXT_FORMATS
+from podium import families
 from podium.settings import settings
 
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
@@ -35,12 +37,19 @@ def test_every_configured_source_has_its_parts_and_reads_its_pages_as_expected(s
 
 def assert_spider_reader_and_recordings(source: str) -> None:
     config = settings().source(source)
-    assert config.format in EXTRACTORS, f"no reader registered for the format {config.format!r}"
-    spiders = get_spider_loader(get_project_settings()).list()
+    family = families.family_of(config.format)
+    assert family is not None, f"no family in podium/families.py reads the format {config.format!r}"
+    assert callable(families.load(family.formats[config.format])), f"{family.name}'s extractor is not a function"
+    loader = get_spider_loader(get_project_settings())
     if config.crawled:
-        assert source in spiders, f"no spider named {source!r}"
-    else:  # filled by podium import-transcripts: no spider, and a format that reads text
-        assert source not in spiders and config.format in TEXT_FORMATS
+        assert source in loader.list(), f"no spider named {source!r}"
+        spider = loader.load(source)
+        if spider.__module__ != f"spiders.sources.{source}":  # a module of its own takes the table's place
+            target = families.spider_target(config.format, config.language, config.spider)
+            assert target, f"neither the family {family.name!r} nor the row's `spider` names a spider"
+            assert issubclass(spider, families.load(target)), f"{source}: not the spider the table names"
+    else:  # filled by podium import-transcripts: no spider, and a family that reads text
+        assert source not in loader.list() and family.text
     assert snapshot_rows(source), f"snapshots/{source}/index.csv lists no recorded pages"
     for row in snapshot_rows(source):
         assert (SNAPSHOTS / source / row["file"]).is_file(), row["file"]

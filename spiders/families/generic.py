@@ -7,8 +7,9 @@ sitemap | url_list` needs no module of its own.
   sitemap   reads sitemaps and sitemap indexes (`feed_urls`), news sitemaps included
   url_list  fetches exactly the pages in `start_urls` (and `-a urls=` as every spider does)
 
-spiders/loader.py makes one spider class per configured row of these families, `name = <key>`,
-when Scrapy's spider loader is made. Each family fetches and selects only.
+podium/families.py names them (GENERIC_SPIDERS); spiders/loader.py makes one spider class per
+configured row that names one, `name = <key>`, when Scrapy's spider loader is made. Each fetches
+and selects only.
 """
 from __future__ import annotations
 
@@ -42,7 +43,6 @@ class GenericSpider(PodiumSpider):
     def request_dated(self, url: str, day: dt.date | None, listing: dict, skip: str | None):
         """request_listed, the listed day staged with the page (the extractor may date it by it)."""
         return self.request_listed(url, {**listing, "date": day.isoformat() if day else None}, skip)
-
 
 
 class ListingSpider(GenericSpider):
@@ -144,7 +144,3 @@ class UrlListSpider(GenericSpider):
             request = self.request_dated(url, None, {"listed_in": "config"}, self.skip_reason(url, None))
             if request:
                 yield request
-
-
-FAMILIES = {"listing": ListingSpider, "feed": FeedSpider, "sitemap": SitemapSpider, "url_list": UrlListSpider}
-

@@ -1,4 +1,4 @@
-"""U.S. State Department press releases, from its RSS feed.
+"""U.S. State Department press releases, from its RSS feed (the state_gov family).
 
 The feed holds each release's full body, so there is no detail page to fetch: the feed is staged
 as a `listing` page, and each new `<item>` is staged as a `detail` page whose URL is the item's
@@ -18,9 +18,7 @@ from spiders.items import page_record
 ITEM_CONTENT_TYPE = "application/rss+xml; charset=UTF-8"
 
 
-class StateGovPressSpider(PodiumSpider):
-    name = "state_gov_press"
-
+class PressFeedSpider(PodiumSpider):
     def first_requests(self):
         # Retries and URL lists name item links, whose pages exist here only inside the feed:
         # both are served from the feed (see _skip_item) instead of fetched from state.gov.
