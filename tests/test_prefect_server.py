@@ -240,7 +240,10 @@ def test_podium_serve_stops_everything_it_started_on_ctrl_c_or_sigterm(tmp_path,
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home")}
     command = [sys.executable, "-m", "podium.cli", "serve", "--port", str(port)]
     with open(tmp_path / "serve.log", "w") as log:
-        process = subprocess.Popen(command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+        # As from a terminal: a test run started in the background (`cmd &` in a script) ignores
+        # SIGINT, and an ignored signal stays ignored in the children it starts.
+        process = subprocess.Popen(command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             wait_until_healthy(api_url(port), process, timeout=240)
             assert DEPLOYMENTS <= set(deployments_by_name(api_url(port)))
